@@ -1,0 +1,35 @@
+// What a complete read of the directory returns: the users under the users base that match
+// the users filter, and the groups under the groups base. The connector guarantees a
+// snapshot is complete; an incomplete read is an error, never a short snapshot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pmbridge {
+
+struct DirectoryUser {
+  std::string anchor;  // entryUUID, or objectGUID in canonical form; never empty
+  std::string dn;      // normal form (NormalizeDn)
+  std::string login;   // empty when the entry has no login attribute
+  std::string first_name;
+  std::string last_name;
+  std::string middle_initial;
+  std::string email;
+  // Why the directory itself says this person may not log in (AD ACCOUNTDISABLE, an
+  // expired accountExpires); empty when it does not.
+  std::string directory_disabled_reason;
+};
+
+struct DirectoryGroup {
+  std::string dn;                    // normal form
+  std::vector<std::string> members;  // member attribute values, normal form
+};
+
+struct DirectorySnapshot {
+  std::vector<DirectoryUser> users;
+  std::vector<DirectoryGroup> groups;
+  std::vector<std::string> warnings;  // e.g. an entry skipped and why
+};
+
+}  // namespace pmbridge

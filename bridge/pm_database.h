@@ -1,0 +1,78 @@
+// The PM database seam. The engine reads and writes the practice database only through
+// this interface; connectors/database implements it with SOCI for SQLite and PostgreSQL.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bridge/plan.h"
+#include "bridge/pm_state.h"
+#include "bridge/status.h"
+
+namespace pmbridge {
+
+struct DatabaseConfig;
+
+// Who and why, for the audit rows an Apply writes.
+struct AuditContext {
+  std::string actor;  // e.g. "pmbridge reconcile (root@host)"
+  std::string event;  // e.g. "full reconcile", "syncrepl delete"
+  std::chrono::system_clock::time_point now;
+};
+
+struct AuditChainCheck {
+  std::int64_t rows = 0;
+  bool intact = true;
+  std::int64_t first_bad_seq = 0;  // when !intact
+};
+
+// One write transaction. Holds the database's write lock from BeginWrite() to Commit() or
+// destruction; destruction without Commit() rolls back everything.
+class PmWriteTransaction {
+ public:
+  virtual ~PmWriteTransaction() = default;
+
+  // The state as seen inside this transaction (plan against this, not an earlier read).
+  virtual Result<CurrentState> LoadCurrentState() = 0;
+  // Applies every change of `plan`, in order, with one audit row each (hash-chained) and
+  // the pmbridge_links rows. A failure leaves the transaction unusable: do not commit.
+  virtual Status Apply(const Plan& plan, const AuditContext& context) = 0;
+  // Sets pmbridge_state(name) = value in this transaction.
+  virtual Status PutState(const std::string& name, const std::string& value) = 0;
+  virtual Status Commit() = 0;
+};
+
+// Test seam: called after each change is written, inside the transaction, with the count
+// written so far. Tests use it to kill the process mid-apply.
+using AfterChangeHook = std::function<void(std::size_t applied)>;
+
+class PmDatabase {
+ public:
+  virtual ~PmDatabase() = default;
+
+  // Creates the bridge's tables and, for the reference schema, the PM tables with the
+  // seeded modules. Idempotent.
+  virtual Status Initialize() = 0;
+  // True when the bridge's tables exist (so `plan` can say "run db init first").
+  virtual Result<bool> IsInitialized() = 0;
+  // A consistent read of the whole state, outside any write transaction.
+  virtual Result<CurrentState> LoadCurrentState() = 0;
+  virtual Result<std::optional<std::string>> GetState(const std::string& name) = 0;
+  // Begins a write transaction and takes the write lock (SQLite BEGIN IMMEDIATE,
+  // PostgreSQL advisory lock), so two reconciles never interleave.
+  virtual Result<std::unique_ptr<PmWriteTransaction>> BeginWrite() = 0;
+  // Recomputes the audit hash chain.
+  virtual Result<AuditChainCheck> VerifyAuditChain() = 0;
+
+  virtual void SetAfterChangeHook(AfterChangeHook hook) = 0;
+};
+
+// Opens the database named by `config` (backend sqlite3 or postgresql).
+Result<std::unique_ptr<PmDatabase>> OpenPmDatabase(const DatabaseConfig& config);
+
+}  // namespace pmbridge
