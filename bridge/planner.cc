@@ -1,0 +1,217 @@
+#include "bridge/planner.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "bridge/resolver.h"
+
+namespace pmbridge {
+namespace {
+
+// What differs between two account field sets, one phrase per field, for reasons.
+std::vector<std::string> Differences(const AccountFields& before, const AccountFields& after) {
+  std::vector<std::string> out;
+  auto text = [&out](const char* name, const std::string& a, const std::string& b) {
+    if (a != b) out.push_back(std::string(name) + ": \"" + a + "\" -> \"" + b + "\"");
+  };
+  auto flag = [&out](const char* name, bool a, bool b) {
+    if (a != b)
+      out.push_back(std::string(name) + ": " + (a ? "yes" : "no") + " -> " + (b ? "yes" : "no"));
+  };
+  if (before.login != after.login) {
+    out.push_back("login renamed in the directory: " + before.login + " -> " + after.login);
+  }
+  text("last name", before.last_name, after.last_name);
+  text("first name", before.first_name, after.first_name);
+  text("middle initial", before.middle_initial, after.middle_initial);
+  text("email", before.email, after.email);
+  flag("active", before.active, after.active);
+  flag("super user", before.super_user, after.super_user);
+  flag("access security", before.access_security, after.access_security);
+  if (before.rights != after.rights) {
+    std::string a = before.rights.ToString(), b = after.rights.ToString();
+    out.push_back("rights: " + (a.empty() ? std::string("none") : a) + " -> " +
+                  (b.empty() ? std::string("none") : b));
+  }
+  if (before.providers != after.providers) {
+    out.push_back("providers: " + before.providers.ToString() + " -> " +
+                  after.providers.ToString());
+  }
+  return out;
+}
+
+bool IsFullyDisabled(const AccountFields& f) { return f == DisabledFields(f); }
+
+std::vector<std::string> GrantReasons(const Entitlement& e) {
+  std::vector<std::string> out;
+  out.reserve(e.grants.size());
+  for (const Grant& g : e.grants) out.push_back(g.ToString());
+  return out;
+}
+
+}  // namespace
+
+AccountFields DisabledFields(const AccountFields& fields) {
+  AccountFields f = fields;
+  f.active = false;
+  f.super_user = false;
+  f.access_security = false;
+  f.rights = RightSet();
+  f.providers = ProviderScope();
+  return f;
+}
+
+Plan MakePlan(const CurrentState& current, const DesiredState& desired, const MappingPolicy& policy,
+              const PlanOptions& options) {
+  Plan plan;
+  plan.warnings = desired.warnings;
+  plan.conflicts = desired.conflicts;
+
+  std::unordered_set<std::string> protected_logins;
+  for (const std::string& login : policy.protected_logins)
+    protected_logins.insert(FoldLogin(login));
+
+  std::unordered_map<std::int64_t, const PmAccount*> account_by_id;
+  std::unordered_map<std::string, const PmAccount*> account_by_login;
+  account_by_id.reserve(current.accounts.size());
+  account_by_login.reserve(current.accounts.size());
+  for (const PmAccount& a : current.accounts) {
+    account_by_id.emplace(a.user_id, &a);
+    account_by_login.emplace(FoldLogin(a.fields.login), &a);
+  }
+  std::unordered_map<std::string_view, const AccountLink*> link_by_anchor;
+  std::unordered_set<std::int64_t> managed_ids;
+  link_by_anchor.reserve(current.links.size());
+  for (const AccountLink& l : current.links) {
+    link_by_anchor.emplace(l.anchor, &l);
+    managed_ids.insert(l.user_id);
+  }
+
+  std::vector<Change> creates, enables, updates, disables;
+
+  for (const Entitlement& e : desired.entitled) {
+    const std::string folded = FoldLogin(e.fields.login);
+    auto link_it = link_by_anchor.find(e.user.anchor);
+    const PmAccount* linked = nullptr;
+    if (link_it != link_by_anchor.end()) {
+      auto acc = account_by_id.find(link_it->second->user_id);
+      if (acc != account_by_id.end()) linked = acc->second;
+    }
+    if (protected_logins.count(folded) != 0 ||
+        (linked != nullptr && protected_logins.count(FoldLogin(linked->fields.login)) != 0)) {
+      plan.warnings.push_back("protected login " + e.fields.login + " (" + e.user.dn +
+                              ") is in a mapped group; the bridge does not touch it");
+      continue;
+    }
+    // Whoever holds the desired login in the PM database, if it is not this person.
+    auto holder_it = account_by_login.find(folded);
+    const PmAccount* other_holder =
+        holder_it != account_by_login.end() && holder_it->second != linked ? holder_it->second
+                                                                           : nullptr;
+    if (other_holder != nullptr) {
+      Conflict c;
+      c.login = e.fields.login;
+      c.dns.push_back(e.user.dn);
+      const bool managed = managed_ids.count(other_holder->user_id) != 0;
+      c.message = std::string("the PM database already has ") +
+                  (managed ? "another managed" : "an unmanaged") +
+                  " account with this login (user_id " + std::to_string(other_holder->user_id) +
+                  ", auth_source " + other_holder->auth_source +
+                  "); it is never taken over silently: rename one of them" +
+                  (managed ? "" : ", or remove the PM account if it is the same person");
+      plan.conflicts.push_back(std::move(c));
+      continue;
+    }
+    Change change;
+    change.login = e.fields.login;
+    change.anchor = e.user.anchor;
+    change.dn = e.user.dn;
+    change.after = e.fields;
+    if (linked == nullptr) {
+      change.action = ChangeAction::kCreate;
+      change.reasons = GrantReasons(e);
+      creates.push_back(std::move(change));
+      continue;
+    }
+    if (linked->fields == e.fields) {
+      ++plan.unchanged;
+      continue;
+    }
+    change.user_id = linked->user_id;
+    change.before = linked->fields;
+    change.reasons = Differences(linked->fields, e.fields);
+    for (std::string& r : GrantReasons(e)) change.reasons.push_back(std::move(r));
+    if (!linked->fields.active) {
+      change.action = ChangeAction::kEnable;
+      change.reasons.insert(change.reasons.begin(), "entitled again in the directory");
+      enables.push_back(std::move(change));
+    } else {
+      change.action = ChangeAction::kUpdate;
+      updates.push_back(std::move(change));
+    }
+  }
+
+  // Managed accounts whose person is no longer entitled.
+  for (const AccountLink& link : current.links) {
+    if (desired.entitled_by_anchor.count(link.anchor) != 0) continue;
+    if (desired.untouchable_anchors.count(link.anchor) != 0) continue;
+    auto acc = account_by_id.find(link.user_id);
+    if (acc == account_by_id.end()) continue;
+    const PmAccount& account = *acc->second;
+    if (protected_logins.count(FoldLogin(account.fields.login)) != 0) continue;
+    if (IsFullyDisabled(account.fields)) {
+      ++plan.unchanged;
+      continue;
+    }
+    Change change;
+    change.action = ChangeAction::kDisable;
+    change.login = account.fields.login;
+    change.anchor = link.anchor;
+    change.user_id = account.user_id;
+    change.before = account.fields;
+    change.after = DisabledFields(account.fields);
+    auto ineligible = desired.ineligible_by_anchor.find(link.anchor);
+    if (ineligible != desired.ineligible_by_anchor.end()) {
+      const Ineligible& who = desired.ineligible[ineligible->second];
+      change.dn = who.user.dn;
+      change.disabled_reason = who.reason;
+    } else {
+      change.disabled_reason =
+          "no longer in the directory: the entry was deleted or moved out of " +
+          (options.users_base_dn.empty() ? std::string("the users base") : options.users_base_dn);
+    }
+    change.reasons.push_back(change.disabled_reason);
+    if (!account.fields.active)
+      change.reasons.push_back("the disabled account had regained access");
+    disables.push_back(std::move(change));
+  }
+
+  // Rule 7: unmanaged active accounts are not the bridge's, but someone must look at them.
+  std::vector<const PmAccount*> unmanaged;
+  for (const PmAccount& a : current.accounts) {
+    if (a.fields.active && managed_ids.count(a.user_id) == 0) unmanaged.push_back(&a);
+  }
+  std::stable_sort(unmanaged.begin(), unmanaged.end(), [](const PmAccount* a, const PmAccount* b) {
+    if (a->fields.super_user != b->fields.super_user) return a->fields.super_user;
+    return a->fields.login < b->fields.login;
+  });
+  for (const PmAccount* a : unmanaged) {
+    const bool is_protected = protected_logins.count(FoldLogin(a->fields.login)) != 0;
+    plan.warnings.push_back(
+        std::string("unmanaged active ") + (a->fields.super_user ? "super-user " : "") +
+        "account " + a->fields.login + " (user_id " + std::to_string(a->user_id) +
+        (is_protected ? ", protected" : "") + "): not managed by the directory; review it");
+  }
+
+  auto by_login = [](const Change& a, const Change& b) { return a.login < b.login; };
+  for (auto* list : {&creates, &enables, &updates, &disables}) {
+    std::sort(list->begin(), list->end(), by_login);
+    for (Change& c : *list) plan.changes.push_back(std::move(c));
+  }
+  std::sort(plan.conflicts.begin(), plan.conflicts.end(),
+            [](const Conflict& a, const Conflict& b) { return a.login < b.login; });
+  return plan;
+}
+
+}  // namespace pmbridge

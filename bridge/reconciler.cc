@@ -1,0 +1,76 @@
+#include "bridge/reconciler.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pmbridge {
+
+Reconciler::Reconciler(const Config& config, const Mapping& mapping, DirectorySource& directory,
+                       PmDatabase& database, const Clock& clock)
+    : config_(config),
+      mapping_(mapping),
+      directory_(directory),
+      database_(database),
+      clock_(clock) {}
+
+Result<PreviewOutcome> Reconciler::Preview() {
+  Result<DirectorySnapshot> snapshot = directory_.ReadSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
+  Result<CurrentState> current = database_.LoadCurrentState();
+  if (!current.ok()) return current.status();
+  Result<Assessment> assessment = Assess(config_, mapping_, *snapshot, *current);
+  if (!assessment.ok()) return assessment.status();
+  return PreviewOutcome{std::move(current).value(), std::move(assessment).value()};
+}
+
+Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) {
+  // The directory is read before the write lock is taken: a slow directory must not hold
+  // the practice database locked.
+  Result<DirectorySnapshot> snapshot = directory_.ReadSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
+
+  Result<std::unique_ptr<PmWriteTransaction>> txn = database_.BeginWrite();
+  if (!txn.ok()) return txn.status();
+  Result<CurrentState> current = (*txn)->LoadCurrentState();
+  if (!current.ok()) return current.status();
+  Result<Assessment> assessment = Assess(config_, mapping_, *snapshot, *current);
+  if (!assessment.ok()) return assessment.status();
+
+  ReconcileOutcome outcome;
+  outcome.assessment = std::move(assessment).value();
+  const Plan& plan = outcome.assessment.plan;
+  if (outcome.assessment.verdict.Refused(request.force)) {
+    outcome.result = ReconcileOutcome::Result::kRefused;
+    return outcome;  // the transaction rolls back: nothing changed
+  }
+  if (request.dry_run) {
+    outcome.result = ReconcileOutcome::Result::kDryRun;
+    return outcome;
+  }
+
+  const auto now = clock_.Now();
+  if (plan.has_changes()) {
+    AuditContext context{request.actor, request.event, now};
+    PMB_RETURN_IF_ERROR((*txn)->Apply(plan, context));
+  }
+  const Plan::Summary s = plan.summary();
+  nlohmann::ordered_json record = {
+      {"at", FormatTimestamp(now)},
+      {"actor", request.actor},
+      {"event", request.event},
+      {"forced", request.force && !outcome.assessment.verdict.guard_refusals.empty()},
+      {"summary",
+       {{"create", s.create},
+        {"update", s.update},
+        {"disable", s.disable},
+        {"enable", s.enable},
+        {"unchanged", s.unchanged}}},
+      {"conflicts", plan.conflicts.size()},
+  };
+  PMB_RETURN_IF_ERROR((*txn)->PutState(kStateLastReconcile, record.dump()));
+  PMB_RETURN_IF_ERROR((*txn)->Commit());
+  outcome.result = plan.has_changes() ? ReconcileOutcome::Result::kApplied
+                                      : ReconcileOutcome::Result::kNothingToDo;
+  return outcome;
+}
+
+}  // namespace pmbridge

@@ -1,0 +1,60 @@
+// The reconcile recipe, as ldap2pg reads: inspect the directory, inspect the database,
+// compute what is wanted, diff, check safety, apply — and commit the changes, their audit
+// rows and the sync position in one transaction (behaviour rules 5, 6, 8, 9).
+#pragma once
+
+#include <string>
+
+#include "bridge/assessment.h"
+#include "bridge/clock.h"
+#include "bridge/config/config.h"
+#include "bridge/config/mapping.h"
+#include "bridge/directory_source.h"
+#include "bridge/pm_database.h"
+
+namespace pmbridge {
+
+struct ReconcileRequest {
+  bool dry_run = false;  // compute and check, change nothing
+  bool force = false;    // override the mass-disable guard and the empty-read refusal
+  std::string actor;     // for the audit rows
+  std::string event = "full reconcile";
+};
+
+struct PreviewOutcome {
+  CurrentState current;
+  Assessment assessment;
+};
+
+struct ReconcileOutcome {
+  enum class Result { kApplied, kNothingToDo, kRefused, kDryRun };
+  Result result = Result::kNothingToDo;
+  Assessment assessment;
+};
+
+class Reconciler {
+ public:
+  Reconciler(const Config& config, const Mapping& mapping, DirectorySource& directory,
+             PmDatabase& database, const Clock& clock);
+
+  // Reads both sides and assesses, without taking the write lock (for `plan`, `explain`).
+  // A directory read that fails for any reason is an error: nothing is planned from it.
+  ::pmbridge::Result<PreviewOutcome> Preview();
+
+  // Reads the directory, then in one write transaction reads the database, assesses,
+  // and — unless refused or a dry run — applies the plan and records the reconcile in
+  // pmbridge_state. Nothing is written when anything fails.
+  ::pmbridge::Result<ReconcileOutcome> Reconcile(const ReconcileRequest& request);
+
+ private:
+  const Config& config_;
+  const Mapping& mapping_;
+  DirectorySource& directory_;
+  PmDatabase& database_;
+  const Clock& clock_;
+};
+
+// pmbridge_state names.
+inline constexpr const char* kStateLastReconcile = "last_reconcile";
+
+}  // namespace pmbridge

@@ -1,0 +1,29 @@
+// Resolution: behaviour rules 2 (entitlement) and 4 (unique logins) of DESIGN.md. Pure.
+#pragma once
+
+#include "bridge/config/mapping.h"
+#include "bridge/desired_state.h"
+#include "bridge/directory_snapshot.h"
+#include "bridge/pm_state.h"
+
+namespace pmbridge {
+
+struct ResolveOptions {
+  bool nested_groups = true;            // follow groups that are members of mapped groups
+  std::string login_attribute = "uid";  // for messages only
+};
+
+// Computes who is entitled to what. A person is entitled when the directory does not say
+// they are disabled, they have a login, and they are a member (directly, or through
+// nested groups when enabled; cycles are safe) of at least one mapped group. Their
+// account gets the union of their roles' rights and flags, and the union of the rules'
+// provider scopes (`all` wins). `rights: all` means every module of `catalog`. Two
+// entitled people with one login (compared case-insensitively) are a conflict: neither
+// is entitled, and both become untouchable.
+DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
+                     const Catalog& catalog, const ResolveOptions& options);
+
+// ASCII lower-case, for comparing logins: "JSmith" and "jsmith" are one PM login.
+std::string FoldLogin(const std::string& login);
+
+}  // namespace pmbridge
