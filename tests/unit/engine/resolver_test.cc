@@ -1,0 +1,137 @@
+#include "bridge/resolver.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/engine/clinic_builder.h"
+
+namespace pmbridge {
+namespace {
+
+using testing::ClinicBuilder;
+using testing::GroupDn;
+
+DesiredState ResolveClinic(const ClinicBuilder& b, bool nested = true) {
+  ResolveOptions options;
+  options.nested_groups = nested;
+  return Resolve(b.snapshot(), b.mapping(), ClinicBuilder::ClinicCatalog(), options);
+}
+
+const Entitlement* Find(const DesiredState& d, const std::string& login) {
+  for (const Entitlement& e : d.entitled) {
+    if (e.fields.login == login) return &e;
+  }
+  return nullptr;
+}
+
+TEST(ResolverTest, DirectMemberGetsRoleRightsAndScope) {
+  ClinicBuilder b;
+  b.Person("bob").Member("pm-front-desk", "bob");
+  DesiredState d = ResolveClinic(b);
+  const Entitlement* bob = Find(d, "bob");
+  ASSERT_NE(bob, nullptr);
+  EXPECT_EQ(bob->fields.rights.ToString(), "patients:view+edit scheduling:view+edit+delete");
+  EXPECT_EQ(bob->fields.providers.ToString(), "DRJONES,DRSMITH");
+  EXPECT_FALSE(bob->fields.super_user);
+  ASSERT_EQ(bob->grants.size(), 1u);
+  EXPECT_EQ(bob->grants[0].group_dn, GroupDn("pm-front-desk"));
+  EXPECT_EQ(bob->grants[0].rule.line, 20);
+}
+
+TEST(ResolverTest, SeveralGroupsGiveTheUnionAndAllProvidersWins) {
+  ClinicBuilder b;
+  b.Person("erin").Member("pm-front-desk", "erin").Member("pm-nurses", "erin");
+  b.Person("carol").Member("pm-front-desk", "carol").Member("pm-billing", "carol");
+  DesiredState d = ResolveClinic(b);
+  const Entitlement* erin = Find(d, "erin");
+  ASSERT_NE(erin, nullptr);
+  EXPECT_EQ(erin->fields.rights.ToString(),
+            "patients:view+edit reports:view scheduling:view+edit+delete");
+  EXPECT_EQ(erin->fields.providers.ToString(), "DRJONES,DRPATEL,DRSMITH");
+  const Entitlement* carol = Find(d, "carol");
+  ASSERT_NE(carol, nullptr);
+  EXPECT_TRUE(carol->fields.providers.all());
+  EXPECT_EQ(carol->grants.size(), 2u);
+}
+
+TEST(ResolverTest, AllRightsMeansEveryCatalogModule) {
+  ClinicBuilder b;
+  b.Person("alice").Member("pm-admins", "alice");
+  const Entitlement* alice = Find(ResolveClinic(b), "alice");
+  ASSERT_NE(alice, nullptr);
+  EXPECT_EQ(alice->fields.rights.modules().size(), 6u);
+  EXPECT_EQ(alice->fields.rights.Get("setup"), kAllRights);
+  EXPECT_TRUE(alice->fields.super_user);
+  EXPECT_TRUE(alice->fields.access_security);
+}
+
+TEST(ResolverTest, NestedGroupsAreFollowedWhenEnabled) {
+  ClinicBuilder b;
+  b.Person("dave")
+      .Member("front-desk-temps", "dave")
+      .Member("pm-front-desk", "group:front-desk-temps");
+  const Entitlement* dave = Find(ResolveClinic(b), "dave");
+  ASSERT_NE(dave, nullptr);
+  EXPECT_EQ(dave->grants[0].via, GroupDn("front-desk-temps"));
+  EXPECT_EQ(Find(ResolveClinic(b, /*nested=*/false), "dave"), nullptr);
+}
+
+TEST(ResolverTest, MembershipCyclesTerminate) {
+  ClinicBuilder b;
+  b.Person("dave")
+      .Member("a", "group:b")
+      .Member("b", "group:a")
+      .Member("b", "dave")
+      .Member("pm-front-desk", "group:a")
+      .Member("a", "group:pm-front-desk");  // a cycle through the mapped group itself
+  DesiredState d = ResolveClinic(b);
+  const Entitlement* dave = Find(d, "dave");
+  ASSERT_NE(dave, nullptr);
+  EXPECT_EQ(dave->grants.size(), 1u);
+}
+
+TEST(ResolverTest, NotInAMappedGroupOrDisabledInTheDirectoryIsIneligible) {
+  ClinicBuilder b;
+  b.Person("frank");
+  b.Person("bob")
+      .Member("pm-front-desk", "bob")
+      .DisabledInDirectory("bob", "disabled in the directory");
+  DesiredState d = ResolveClinic(b);
+  EXPECT_TRUE(d.entitled.empty());
+  ASSERT_EQ(d.ineligible.size(), 2u);
+  EXPECT_EQ(d.ineligible[d.ineligible_by_anchor.at("uuid-frank")].reason,
+            "not a member of any mapped group");
+  EXPECT_EQ(d.ineligible[d.ineligible_by_anchor.at("uuid-bob")].reason,
+            "disabled in the directory");
+}
+
+TEST(ResolverTest, TwoPeopleWithOneLoginAreAConflictAndUntouchable) {
+  ClinicBuilder b;
+  b.Person("jdoe", "uuid-1").Member("pm-front-desk", "jdoe");
+  b.Person("bob").Member("pm-billing", "bob");
+  // A second entry elsewhere with the same login, in another case.
+  DirectorySnapshot snapshot = b.snapshot();
+  DirectoryUser twin = snapshot.users[0];
+  twin.anchor = "uuid-2";
+  twin.dn = "uid=jdoe2,ou=people,dc=clinic,dc=example";
+  twin.login = "JDoe";
+  snapshot.users.push_back(twin);
+  snapshot.groups[1].members.push_back(twin.dn);  // pm-billing
+  DesiredState d = Resolve(snapshot, b.mapping(), ClinicBuilder::ClinicCatalog(), ResolveOptions{});
+  ASSERT_EQ(d.conflicts.size(), 1u);
+  EXPECT_EQ(d.conflicts[0].dns.size(), 2u);
+  EXPECT_EQ(d.untouchable_anchors.count("uuid-1"), 1u);
+  EXPECT_EQ(d.untouchable_anchors.count("uuid-2"), 1u);
+  ASSERT_EQ(d.entitled.size(), 1u);
+  EXPECT_EQ(d.entitled[0].fields.login, "bob");
+}
+
+TEST(ResolverTest, MissingMappedGroupIsAWarning) {
+  ClinicBuilder b;
+  DirectorySnapshot snapshot = b.snapshot();
+  snapshot.groups.clear();
+  DesiredState d = Resolve(snapshot, b.mapping(), ClinicBuilder::ClinicCatalog(), ResolveOptions{});
+  EXPECT_EQ(d.warnings.size(), 4u);
+}
+
+}  // namespace
+}  // namespace pmbridge
