@@ -89,7 +89,10 @@ std::string Plan::ToString() const {
            " to update, " + std::to_string(s.enable) + " to enable, " + std::to_string(s.disable) +
            " to disable, " + std::to_string(s.unchanged) + " unchanged";
   }
-  if (!conflicts.empty()) out += ", " + std::to_string(conflicts.size()) + " conflicts";
+  if (!conflicts.empty()) {
+    out += ", " + std::to_string(conflicts.size()) +
+           (conflicts.size() == 1 ? " conflict" : " conflicts");
+  }
   out += ".\n";
   return out;
 }

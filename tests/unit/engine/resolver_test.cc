@@ -56,7 +56,8 @@ TEST(ResolverTest, SeveralGroupsGiveTheUnionAndAllProvidersWins) {
 TEST(ResolverTest, AllRightsMeansEveryCatalogModule) {
   ClinicBuilder b;
   b.Person("alice").Member("pm-admins", "alice");
-  const Entitlement* alice = Find(ResolveClinic(b), "alice");
+  DesiredState d = ResolveClinic(b);
+  const Entitlement* alice = Find(d, "alice");
   ASSERT_NE(alice, nullptr);
   EXPECT_EQ(alice->fields.rights.modules().size(), 6u);
   EXPECT_EQ(alice->fields.rights.Get("setup"), kAllRights);
@@ -69,7 +70,8 @@ TEST(ResolverTest, NestedGroupsAreFollowedWhenEnabled) {
   b.Person("dave")
       .Member("front-desk-temps", "dave")
       .Member("pm-front-desk", "group:front-desk-temps");
-  const Entitlement* dave = Find(ResolveClinic(b), "dave");
+  DesiredState d = ResolveClinic(b);
+  const Entitlement* dave = Find(d, "dave");
   ASSERT_NE(dave, nullptr);
   EXPECT_EQ(dave->grants[0].via, GroupDn("front-desk-temps"));
   EXPECT_EQ(Find(ResolveClinic(b, /*nested=*/false), "dave"), nullptr);
