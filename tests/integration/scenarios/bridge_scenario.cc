@@ -18,7 +18,7 @@ std::string ClinicMapping() { return ReadFile(SourceDir() + "/mappings/clinic.ya
 
 void BridgeScenario::SetUp() {
   dir_ = std::make_unique<TempDir>();
-  slapd_ = SlapdServer::Start({SourceDir() + "/tests/fixtures/clinic.ldif"});
+  slapd_ = SlapdServer::Start({ClinicLdif()});
   ASSERT_NE(slapd_, nullptr);
   if (GetParam() == Backend::kSqlite) {
     db_backend_ = "sqlite3";
@@ -27,7 +27,7 @@ void BridgeScenario::SetUp() {
     db_backend_ = "postgresql";
     db_connect_ = PostgresServer::Instance().CreateDatabase();
   }
-  WriteFile(dir_->File("ldap.secret"), std::string(SlapdServer::kServicePassword) + "\n");
+  WriteFile(dir_->File("ldap.secret"), kServicePassword);
   std::filesystem::create_directories(dir_->File("mappings"));
   WriteMapping(ClinicMapping());
   WriteConfig();
@@ -43,32 +43,25 @@ void BridgeScenario::TearDown() {
 }
 
 void BridgeScenario::WriteConfig() {
-  std::string config =
-      "version: 1\n"
-      "directory:\n"
-      "  url: " +
-      slapd_->url() +
-      "\n"
-      "  bind_dn: " +
-      SlapdServer::kServiceDn +
-      "\n"
-      "  bind_password_file: ldap.secret\n"
-      "  timeout: 5s\n"
-      "  users:\n"
-      "    base_dn: ou=people,dc=clinic,dc=example\n";
-  if (!users_filter_.empty()) config += "    filter: \"" + users_filter_ + "\"\n";
-  config +=
-      "  groups:\n"
-      "    base_dn: ou=groups,dc=clinic,dc=example\n"
-      "database:\n"
-      "  connection: \"" +
-      db_backend_ + "://" + db_connect_ +
-      "\"\n"
-      "mappings: mappings/\n"
-      "safety:\n"
-      "  max_disables_per_run: \"" +
-      max_disables_ + "\"\n";
-  WriteFile(dir_->File("bridge.yaml"), config);
+  std::string c;
+  auto line = [&c](const std::string& text) { c += text + "\n"; };
+  line("version: 1");
+  line("directory:");
+  line("  url: " + slapd_->url());
+  line("  bind_dn: " + std::string(kServiceBindDn));
+  line("  bind_password_file: ldap.secret");
+  line("  timeout: 5s");
+  line("  users:");
+  line("    base_dn: ou=people,dc=clinic,dc=example");
+  if (!users_filter_.empty()) line("    filter: \"" + users_filter_ + "\"");
+  line("  groups:");
+  line("    base_dn: ou=groups,dc=clinic,dc=example");
+  line("database:");
+  line("  connection: \"" + db_backend_ + "://" + db_connect_ + "\"");
+  line("mappings: mappings/");
+  line("safety:");
+  line("  max_disables_per_run: " + max_disables_);
+  WriteFile(dir_->File("bridge.yaml"), c);
 }
 
 void BridgeScenario::WriteMapping(const std::string& text) {
@@ -79,7 +72,7 @@ ProcessResult BridgeScenario::Pmbridge(const std::vector<std::string>& args,
                                        const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {PmbridgeBinary(), "--config", dir_->File("bridge.yaml")};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, env);
+  return testing::Run(argv, env);
 }
 
 ProcessResult BridgeScenario::Expect(int exit_code, const std::vector<std::string>& args,
