@@ -55,7 +55,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an OK Status");
   }
@@ -82,8 +82,8 @@ class [[nodiscard]] Result {
 }  // namespace pmbridge
 
 // Propagates a non-OK Status from an expression returning Status.
-#define PMB_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::pmbridge::Status pmb_status_ = (expr); \
+#define PMB_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::pmbridge::Status pmb_status_ = (expr);   \
     if (!pmb_status_.ok()) return pmb_status_; \
   } while (0)

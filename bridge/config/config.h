@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bridge/diagnostic.h"
 #include "bridge/source_location.h"
@@ -103,6 +104,10 @@ struct ConfigLoad {
 // others), an unknown flavour or change-detection strategy. Relative paths resolve
 // against the config file's directory. Flavour defaults fill unset attribute keys.
 ConfigLoad LoadConfig(const std::string& path);
+
+// LoadConfig on `text`, as if read from `file_name`: it names the file in messages and its
+// directory anchors relative paths. For tests and the fuzzer.
+ConfigLoad LoadConfigFromText(std::string_view text, const std::string& file_name);
 
 // The bind password from bind_password_file (trailing newline stripped) or the
 // environment variable. kInvalidInput when neither is set but bind_dn is, or when the

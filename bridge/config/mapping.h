@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bridge/diagnostic.h"
@@ -24,6 +25,8 @@ struct Role {
   bool super_user = false;
   bool access_security = false;
   SourceLocation where;  // of the role's name key
+  // Of each module key under rights, for errors about a module (CheckMappingAgainstCatalog).
+  std::map<std::string, SourceLocation> module_where;
 };
 
 struct GroupRule {
@@ -32,6 +35,8 @@ struct GroupRule {
   std::string role;
   ProviderScope providers;
   SourceLocation where;  // of the list item
+  // Of each listed provider code, for errors about a code (CheckMappingAgainstCatalog).
+  std::map<std::string, SourceLocation> provider_where;
 };
 
 struct MappingPolicy {
@@ -60,6 +65,10 @@ struct MappingLoad {
 // defined twice, a group DN mapped twice (also across files, compared normalised), a
 // malformed DN, policy keys set in two files, a version other than 1.
 MappingLoad LoadMappings(const std::string& path);
+
+// One mapping file's `text`, as if read from `file_name` (named in messages). For tests and
+// the fuzzer.
+MappingLoad LoadMappingsFromText(std::string_view text, const std::string& file_name);
 
 // What only the PM database can tell: modules and provider codes the mapping names that
 // the database does not have. Each is an error at the rule's location.
