@@ -1,0 +1,141 @@
+#include "connectors/directory/group_reader.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bridge/dn.h"
+#include "connectors/directory/attribute_description.h"
+#include "connectors/directory/paged_search.h"
+
+namespace pmbridge {
+namespace {
+
+// A group whose member attribute came back sliced, and where the next slice starts.
+struct UnfinishedGroup {
+  std::size_t index;   // into snapshot->groups
+  std::string raw_dn;  // as the server spelled it, for the base searches
+  std::string type;    // the member attribute type as the server returned it
+  std::uint32_t next;  // first value index still missing
+};
+
+void AppendMembers(std::span<const berval> values, DirectoryGroup* group,
+                   std::vector<std::string>* warnings) {
+  group->members.reserve(group->members.size() + values.size());
+  for (const berval& value : values) {
+    Result<std::string> member = NormalizeDn(View(value));
+    if (member.ok()) {
+      group->members.push_back(std::move(member).value());
+    } else {
+      warnings->push_back("group " + group->dn + ": member value '" + std::string(View(value)) +
+                          "' is not a DN (" + member.status().message() + "); skipped");
+    }
+  }
+}
+
+// The slice after `range`, or an error when there is none to ask for.
+Result<std::uint32_t> NextSliceStart(const AttributeRange& range, const std::string& dn) {
+  if (*range.high == std::numeric_limits<std::uint32_t>::max()) {
+    return Status::Directory("group " + dn + ": member range ends at the largest index");
+  }
+  return *range.high + 1;
+}
+
+// Fetches the slices of `group` from `unfinished.next` on, until the server marks one last.
+Status FetchRemainingMembers(LdapConnection& connection, const UnfinishedGroup& unfinished,
+                             DirectoryGroup* group, std::vector<std::string>* warnings) {
+  std::uint32_t next = unfinished.next;
+  for (;;) {
+    SearchRequest request;
+    request.base = unfinished.raw_dn;
+    request.scope = LDAP_SCOPE_BASE;
+    request.attributes = {RangeRequest(unfinished.type, next)};
+    std::optional<AttributeRange> slice;
+    Status status = PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {
+      return entry.ForEachAttribute(
+          [&](std::string_view description, std::span<const berval> values) -> Status {
+            if (!SameAttribute(AttributeType(description), unfinished.type)) return Status::Ok();
+            Result<std::optional<AttributeRange>> range = ParseAttributeRange(description);
+            if (!range.ok()) return range.status();
+            if (!range->has_value() || (*range)->low != next) {
+              return Status::Directory("asked for " + request.attributes[0] + ", got '" +
+                                       std::string(description) + "'");
+            }
+            slice = **range;
+            AppendMembers(values, group, warnings);
+            return Status::Ok();
+          });
+    });
+    const std::string context = "fetching the members of group " + group->dn + " from index " +
+                                std::to_string(next) + " at " + connection.url();
+    PMB_RETURN_IF_ERROR(status.WithContext(context));
+    if (!slice) {
+      return Status::Directory(context + ": the server returned no " + request.attributes[0] +
+                               " values, so the member list would be incomplete");
+    }
+    if (slice->is_last()) return Status::Ok();
+    Result<std::uint32_t> after = NextSliceStart(*slice, group->dn);
+    if (!after.ok()) return after.status();
+    next = *after;
+  }
+}
+
+}  // namespace
+
+Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
+                  DirectorySnapshot* snapshot) {
+  const std::string& member_attribute = config.groups.member_attribute;
+  if (member_attribute.empty()) return Status::InvalidInput("no member attribute is configured");
+
+  SearchRequest request;
+  request.base = config.groups.base_dn;
+  request.scope = LDAP_SCOPE_SUBTREE;
+  request.filter = config.groups.filter;
+  request.attributes = {member_attribute};
+  request.page_size = config.page_size;
+
+  std::vector<UnfinishedGroup> unfinished;
+  Status searched = PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {
+    Result<std::string> dn = NormalizeDn(entry.dn());
+    if (!dn.ok()) {
+      return Status::Directory("group entry DN '" + std::string(entry.dn()) +
+                               "' cannot be parsed: " + dn.status().message());
+    }
+    DirectoryGroup group;
+    group.dn = std::move(dn).value();
+    Status status = entry.ForEachAttribute(
+        [&](std::string_view description, std::span<const berval> values) -> Status {
+          const std::string_view type = AttributeType(description);
+          if (!SameAttribute(type, member_attribute)) return Status::Ok();
+          Result<std::optional<AttributeRange>> range = ParseAttributeRange(description);
+          if (!range.ok()) return range.status().WithContext("group " + group.dn);
+          // Other options (a language tag, say) are not member lists.
+          if (!range->has_value() && type.size() != description.size()) return Status::Ok();
+          AppendMembers(values, &group, &snapshot->warnings);
+          if (range->has_value() && !(*range)->is_last()) {
+            Result<std::uint32_t> next = NextSliceStart(**range, group.dn);
+            if (!next.ok()) return next.status();
+            unfinished.push_back(
+                {snapshot->groups.size(), std::string(entry.dn()), std::string(type), *next});
+          }
+          return Status::Ok();
+        });
+    PMB_RETURN_IF_ERROR(status);
+    snapshot->groups.push_back(std::move(group));
+    return Status::Ok();
+  });
+  PMB_RETURN_IF_ERROR(searched);
+
+  // Fetched after the paged search has finished, so only one operation is in flight.
+  for (const UnfinishedGroup& u : unfinished) {
+    PMB_RETURN_IF_ERROR(
+        FetchRemainingMembers(connection, u, &snapshot->groups[u.index], &snapshot->warnings));
+  }
+  return Status::Ok();
+}
+
+}  // namespace pmbridge

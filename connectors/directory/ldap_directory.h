@@ -1,0 +1,45 @@
+// The libldap DirectorySource: one connection, opened on first use and reopened after it
+// broke, from which each ReadSnapshot reads the users, then the groups. Not thread-safe: one
+// caller at a time.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "bridge/clock.h"
+#include "bridge/config/config.h"
+#include "bridge/directory_source.h"
+#include "connectors/directory/ldap_connection.h"
+
+namespace pmbridge {
+
+class LdapDirectory final : public DirectorySource {
+ public:
+  // `clock` decides whether an Active Directory accountExpires lies in the past; it must
+  // outlive this object. Does not connect.
+  LdapDirectory(DirectoryConfig config, std::string password, const Clock& clock);
+  ~LdapDirectory() override;
+
+  Status Connect() override;
+  Result<DirectorySnapshot> ReadSnapshot() override;
+
+ private:
+  Result<DirectorySnapshot> ReadOnce();
+
+  DirectoryConfig config_;
+  std::string password_;
+  const Clock& clock_;
+  std::unique_ptr<LdapConnection> connection_;
+  // Sizes of the last complete read, to reserve the next one.
+  std::size_t last_user_count_ = 0;
+  std::size_t last_group_count_ = 0;
+};
+
+// OpenDirectory with an explicit clock (tests). Validates the configuration and the bind
+// policy (CheckBindPolicy) without connecting.
+Result<std::unique_ptr<DirectorySource>> OpenLdapDirectory(const DirectoryConfig& config,
+                                                           std::string password,
+                                                           const Clock& clock);
+
+}  // namespace pmbridge

@@ -1,0 +1,37 @@
+// Searches that either return every matching entry or fail: RFC 2696 paged results, each
+// entry handed to the caller as it arrives (no result set is held in memory).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bridge/status.h"
+#include "connectors/directory/ldap_connection.h"
+#include "connectors/directory/ldap_entry.h"
+
+namespace pmbridge {
+
+struct SearchRequest {
+  std::string base;
+  int scope = LDAP_SCOPE_SUBTREE;
+  std::string filter = "(objectClass=*)";
+  std::vector<std::string> attributes;  // exactly these; empty asks for none ("1.1")
+  int page_size = 0;                    // > 0: paged (RFC 2696); 0: one plain search
+
+  // "base ou=people,dc=x (subtree, filter (uid=*))" for messages.
+  std::string Describe() const;
+};
+
+// Called for each entry; a non-OK Status stops the search and is returned.
+using EntryHandler = std::function<Status(LdapEntry& entry)>;
+
+// Runs `request` on `connection` until the server has returned every page, calling
+// `on_entry` for each entry. Fails, never stops short, on: any result code other than
+// success (sizeLimitExceeded, timeLimitExceeded, adminLimitExceeded included), a referral
+// or search continuation reference, a partial result, a paged search whose result lacks
+// the paged results response control, no message within the connection's timeout.
+Status PagedSearch(LdapConnection& connection, const SearchRequest& request,
+                   const EntryHandler& on_entry);
+
+}  // namespace pmbridge

@@ -1,0 +1,204 @@
+// Reading the sample clinic: users with their mapped attributes, groups with member DNs in
+// normal form, and the entries that must fail a read rather than shorten it.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <set>
+
+#include "bridge/ldap_filter.h"
+#include "tests/integration/directory/clinic_directory.h"
+
+namespace pmbridge::testing {
+namespace {
+
+class LdapSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override { server_ = SlapdServer::Start({ClinicLdif()}); }
+
+  DirectoryConfig Config() const { return ClinicDirectoryConfig(server_->url()); }
+
+  std::unique_ptr<SlapdServer> server_;
+};
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST_F(LdapSnapshotTest, ReadsTheClinicUsers) {
+  Result<DirectorySnapshot> snapshot = ReadClinic(Config());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  ASSERT_EQ(snapshot->users.size(), 8u);
+  EXPECT_TRUE(snapshot->warnings.empty()) << snapshot->warnings.front();
+
+  const DirectoryUser* alice = FindUser(*snapshot, "alice");
+  ASSERT_NE(alice, nullptr);
+  EXPECT_EQ(alice->dn, "uid=alice,ou=people,dc=clinic,dc=example");
+  EXPECT_EQ(alice->first_name, "Alice");
+  EXPECT_EQ(alice->middle_initial, "M");
+  EXPECT_EQ(alice->last_name, "Anders");
+  EXPECT_EQ(alice->email, "alice@clinic.example");
+  EXPECT_EQ(alice->directory_disabled_reason, "");
+
+  const DirectoryUser* bob = FindUser(*snapshot, "bob");
+  ASSERT_NE(bob, nullptr);
+  EXPECT_EQ(bob->first_name, "Bob");
+  EXPECT_EQ(bob->middle_initial, "");  // no initials attribute
+  EXPECT_EQ(bob->last_name, "Brown");
+
+  std::set<std::string> logins, anchors;
+  for (const DirectoryUser& user : snapshot->users) {
+    logins.insert(user.login);
+    EXPECT_TRUE(LooksLikeUuid(user.anchor)) << user.dn << ": " << user.anchor;
+    anchors.insert(user.anchor);
+  }
+  EXPECT_EQ(logins, (std::set<std::string>{"alice", "hank", "bob", "carol", "dave", "erin", "frank",
+                                           "grace"}));
+  EXPECT_EQ(anchors.size(), 8u);
+}
+
+TEST_F(LdapSnapshotTest, ReadsTheClinicGroupsWithNormalisedMembers) {
+  Result<DirectorySnapshot> snapshot = ReadClinic(Config());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  ASSERT_EQ(snapshot->groups.size(), 6u);
+
+  auto members = [&](const std::string& cn) {
+    const DirectoryGroup* group =
+        FindGroup(*snapshot, "cn=" + cn + ",ou=groups,dc=clinic,dc=example");
+    EXPECT_NE(group, nullptr) << cn;
+    return group == nullptr ? std::vector<std::string>{} : Sorted(group->members);
+  };
+  const std::string people = ",ou=people,dc=clinic,dc=example";
+  EXPECT_EQ(members("pm-front-desk"),
+            Sorted({"uid=bob" + people, "uid=erin" + people,
+                    "cn=front-desk-temps,ou=groups,dc=clinic,dc=example"}));
+  EXPECT_EQ(members("front-desk-temps"), Sorted({"uid=dave" + people}));
+  // Written "uid=Grace, ou=People, dc=clinic, dc=example" in the directory.
+  EXPECT_EQ(members("pm-billing"), Sorted({"uid=carol" + people, "uid=grace" + people}));
+  EXPECT_EQ(members("pm-nurses"), Sorted({"uid=erin" + people}));
+  EXPECT_EQ(members("pm-admins"), Sorted({"uid=alice" + people, "uid=hank" + people}));
+  EXPECT_EQ(members("staff-social"), Sorted({"uid=bob" + people, "uid=frank" + people}));
+}
+
+TEST_F(LdapSnapshotTest, ConnectIsIdempotentAndReadsRepeat) {
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectory(Config(), kServicePassword);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  ASSERT_TRUE((*directory)->Connect().ok());
+  ASSERT_TRUE((*directory)->Connect().ok());
+  for (int i = 0; i < 2; ++i) {
+    Result<DirectorySnapshot> snapshot = (*directory)->ReadSnapshot();
+    ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+    EXPECT_EQ(snapshot->users.size(), 8u);
+    EXPECT_EQ(snapshot->groups.size(), 6u);
+  }
+}
+
+TEST_F(LdapSnapshotTest, EntryWithoutLoginIsKeptWithEmptyLogin) {
+  server_->Add(
+      "dn: cn=Temp Worker,ou=people,dc=clinic,dc=example\n"
+      "objectClass: inetOrgPerson\ncn: Temp Worker\nsn: Worker\n");
+  Result<DirectorySnapshot> snapshot = ReadClinic(Config());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  ASSERT_EQ(snapshot->users.size(), 9u);
+  const DirectoryUser* temp = FindUser(*snapshot, "");
+  ASSERT_NE(temp, nullptr);
+  EXPECT_EQ(temp->dn, "cn=temp worker,ou=people,dc=clinic,dc=example");
+  EXPECT_EQ(temp->last_name, "Worker");
+  EXPECT_TRUE(LooksLikeUuid(temp->anchor));
+}
+
+TEST_F(LdapSnapshotTest, EntryWithoutAnchorFailsTheWholeRead) {
+  // As if an ACL hid the anchor of everyone but alice.
+  server_->Modify(
+      "dn: uid=alice,ou=people,dc=clinic,dc=example\nchangetype: modify\n"
+      "add: employeeNumber\nemployeeNumber: 1001\n");
+  DirectoryConfig config = Config();
+  config.users.attributes.anchor = "employeeNumber";
+  Result<DirectorySnapshot> snapshot = ReadClinic(config);
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
+  EXPECT_NE(snapshot.status().message().find("no employeeNumber value"), std::string::npos)
+      << snapshot.status().message();
+  EXPECT_NE(snapshot.status().message().find(",ou=people,dc=clinic,dc=example"), std::string::npos);
+}
+
+TEST_F(LdapSnapshotTest, FilterWithEscapedValueSelectsExactlyThatUser) {
+  server_->Add(
+      "dn: uid=obrien,ou=people,dc=clinic,dc=example\n"
+      "objectClass: inetOrgPerson\nuid: obrien\ncn: Pat O(Brien)*\nsn: O(Brien)*\n");
+  DirectoryConfig config = Config();
+  config.users.filter = "(&(objectClass=inetOrgPerson)(sn=" + EscapeFilterValue("O(Brien)*") + "))";
+  ASSERT_EQ(config.users.filter, "(&(objectClass=inetOrgPerson)(sn=O\\28Brien\\29\\2a))");
+  Result<DirectorySnapshot> snapshot = ReadClinic(config);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  ASSERT_EQ(snapshot->users.size(), 1u);
+  EXPECT_EQ(snapshot->users[0].login, "obrien");
+  EXPECT_EQ(snapshot->users[0].last_name, "O(Brien)*");
+}
+
+TEST_F(LdapSnapshotTest, MemberValueThatIsNotADnIsSkippedWithAWarning) {
+  // slapd checks member values are DNs, so use a free-text attribute as the member list.
+  server_->Add(
+      "dn: cn=odd,ou=groups,dc=clinic,dc=example\n"
+      "objectClass: groupOfNames\ncn: odd\nmember: uid=bob,ou=people,dc=clinic,dc=example\n"
+      "description: UID=Bob,OU=People,DC=clinic,DC=example\ndescription: not a dn\n");
+  DirectoryConfig config = Config();
+  config.groups.member_attribute = "description";
+  Result<DirectorySnapshot> snapshot = ReadClinic(config);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  const DirectoryGroup* odd = FindGroup(*snapshot, "cn=odd,ou=groups,dc=clinic,dc=example");
+  ASSERT_NE(odd, nullptr);
+  EXPECT_EQ(odd->members, (std::vector<std::string>{"uid=bob,ou=people,dc=clinic,dc=example"}));
+  ASSERT_EQ(snapshot->warnings.size(), 1u);
+  EXPECT_NE(snapshot->warnings[0].find("'not a dn'"), std::string::npos) << snapshot->warnings[0];
+  EXPECT_NE(snapshot->warnings[0].find("cn=odd,ou=groups,dc=clinic,dc=example"), std::string::npos);
+}
+
+TEST_F(LdapSnapshotTest, MissingBaseFailsTheRead) {
+  DirectoryConfig config = Config();
+  config.users.base_dn = "ou=nobody,dc=clinic,dc=example";
+  Result<DirectorySnapshot> snapshot = ReadClinic(config);
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
+  EXPECT_NE(snapshot.status().message().find("No such object"), std::string::npos)
+      << snapshot.status().message();
+  EXPECT_NE(snapshot.status().message().find("ou=nobody,dc=clinic,dc=example"), std::string::npos);
+}
+
+TEST_F(LdapSnapshotTest, AnonymousBindSeesNothingAndFails) {
+  // The fixture lets anonymous only bind: the base is hidden, and an empty directory must
+  // not be mistaken for everyone leaving.
+  DirectoryConfig config = Config();
+  config.bind_dn.clear();
+  Result<DirectorySnapshot> snapshot = ReadClinic(config, "");
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
+}
+
+TEST_F(LdapSnapshotTest, ReadAfterServerRestartReconnects) {
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectory(Config(), kServicePassword);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  ASSERT_TRUE((*directory)->ReadSnapshot().ok());
+  server_->Restart();
+  signal(SIGPIPE, SIG_DFL);  // the old connection is dead: writing to it raises SIGPIPE
+  Result<DirectorySnapshot> snapshot = (*directory)->ReadSnapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->users.size(), 8u);
+}
+
+TEST_F(LdapSnapshotTest, ReadAfterServerStopFails) {
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectory(Config(), kServicePassword);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  ASSERT_TRUE((*directory)->ReadSnapshot().ok());
+  server_->Stop();
+  signal(SIGPIPE, SIG_DFL);
+  Result<DirectorySnapshot> snapshot = (*directory)->ReadSnapshot();
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
+  EXPECT_NE(snapshot.status().message().find(server_->url()), std::string::npos)
+      << snapshot.status().message();
+}
+
+}  // namespace
+}  // namespace pmbridge::testing
