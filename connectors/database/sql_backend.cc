@@ -1,0 +1,33 @@
+#include "connectors/database/sql_backend.h"
+
+#include <soci/soci.h>
+
+namespace pmbridge {
+
+std::string TimestampAsText(SqlBackend backend, std::string_view column) {
+  if (backend == SqlBackend::kSqlite) return std::string(column);
+  return "to_char(" + std::string(column) +
+         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+}
+
+void BeginLockedTransaction(soci::session& sql, SqlBackend backend) {
+  if (backend == SqlBackend::kSqlite) {
+    sql << "BEGIN IMMEDIATE";
+    return;
+  }
+  sql << "BEGIN";
+  // READ COMMITTED (the default) matters here: each later statement takes a fresh snapshot,
+  // so it sees what the previous lock holder committed while we waited.
+  long long key = kWriteLockKey;
+  sql << "SELECT pg_advisory_xact_lock(:key)", soci::use(key);
+}
+
+void BeginSnapshotTransaction(soci::session& sql, SqlBackend backend) {
+  if (backend == SqlBackend::kSqlite) {
+    sql << "BEGIN";
+  } else {
+    sql << "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  }
+}
+
+}  // namespace pmbridge

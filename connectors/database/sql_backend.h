@@ -1,0 +1,34 @@
+// Which SQL backend a session talks to, and the few pieces of SQL that differ between
+// them. Everything else is written once, in the common subset of SQLite and PostgreSQL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace soci {
+class session;
+}  // namespace soci
+
+namespace pmbridge {
+
+enum class SqlBackend { kSqlite, kPostgresql };
+
+// Key of the PostgreSQL advisory lock every bridge writer takes (pg_advisory_xact_lock),
+// so two reconciles never interleave. "pmbridge" in ASCII.
+inline constexpr std::int64_t kWriteLockKey = 0x706d627269646765;
+
+// A SELECT expression reading the timestamp column `column` as "2026-11-23T08:50:51.123Z".
+// SQLite stores that text as is; PostgreSQL stores timestamptz and formats it in UTC.
+std::string TimestampAsText(SqlBackend backend, std::string_view column);
+
+// Starts a transaction that holds the bridge's write lock until COMMIT or ROLLBACK:
+// SQLite BEGIN IMMEDIATE (waits up to the busy timeout for another writer), PostgreSQL
+// BEGIN + pg_advisory_xact_lock (waits for as long as the other writer holds it).
+void BeginLockedTransaction(soci::session& sql, SqlBackend backend);
+
+// Starts a read-only transaction whose statements all see one snapshot: PostgreSQL
+// REPEATABLE READ, SQLite a deferred transaction (WAL readers see one snapshot).
+void BeginSnapshotTransaction(soci::session& sql, SqlBackend backend);
+
+}  // namespace pmbridge
