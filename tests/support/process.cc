@@ -29,8 +29,7 @@ void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK
 }  // namespace
 
 ProcessResult Run(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& env,
-                  const std::string& stdin_text) {
+                  const std::map<std::string, std::string>& env, const std::string& stdin_text) {
   ProcessResult result;
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
@@ -137,8 +136,8 @@ ProcessResult Shell(const std::string& script, const std::map<std::string, std::
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                      "/pmbridge-test-XXXXXX";
+  std::string templ =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/pmbridge-test-XXXXXX";
   if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   chmod(templ.c_str(), 0755);  // fixtures run servers as other users (postgres)
   path_ = templ;
