@@ -38,9 +38,14 @@ nlohmann::ordered_json SourcesJson(const std::vector<Explanation::Source>& sourc
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& s : sources) {
     nlohmann::ordered_json grants = nlohmann::ordered_json::array();
-    for (const Grant& g : s.grants) {
-      grants.push_back(
-          {{"group", g.group_dn}, {"via", g.via}, {"role", g.role}, {"rule", g.rule.ToString()}});
+    for (std::size_t i = 0; i < s.grants.size(); ++i) {
+      const Grant& g = s.grants[i];
+      const std::string detail = i < s.details.size() ? s.details[i] : std::string();
+      grants.push_back({{"gives", detail.empty() ? s.what : detail},
+                        {"group", g.group_dn},
+                        {"via", g.via},
+                        {"role", g.role},
+                        {"rule", g.rule.ToString()}});
     }
     list.push_back({{"what", s.what}, {"granted_by", std::move(grants)}});
   }
@@ -90,14 +95,21 @@ std::optional<Explanation> Explain(const std::string& login, const Assessment& a
   if (user == nullptr) x.directory_status = "not in the directory (or not under the users base)";
 
   if (entitlement != nullptr) {
-    std::map<std::string, std::pair<std::uint8_t, std::vector<Grant>>> rights;
+    struct ModuleSources {
+      std::uint8_t mask = 0;
+      std::vector<Grant> grants;
+      std::vector<std::uint8_t> masks;  // what each grant gives
+    };
+    std::map<std::string, ModuleSources> rights;
     std::map<std::string, std::vector<Grant>> providers;
     std::vector<Grant> super_user, access_security;
     for (const Grant& g : entitlement->grants) {
       const Role& role = mapping.roles.at(g.role);
       for (const auto& [module, mask] : RoleRights(role, current.catalog)) {
-        rights[module].first |= mask;
-        rights[module].second.push_back(g);
+        ModuleSources& m = rights[module];
+        m.mask |= mask;
+        m.grants.push_back(g);
+        m.masks.push_back(mask);
       }
       const GroupRule* rule = mapping.FindGroup(g.group_dn);
       if (rule != nullptr) {
@@ -107,14 +119,18 @@ std::optional<Explanation> Explain(const std::string& login, const Assessment& a
       if (role.super_user) super_user.push_back(g);
       if (role.access_security) access_security.push_back(g);
     }
-    for (auto& [module, entry] : rights) {
-      x.rights.push_back({module + ": " + RightMaskToString(entry.first), entry.second});
+    for (auto& [module, m] : rights) {
+      Explanation::Source source{module + ": " + RightMaskToString(m.mask), m.grants, {}};
+      for (std::uint8_t mask : m.masks) {
+        source.details.push_back(mask == m.mask ? std::string() : RightMaskToString(mask));
+      }
+      x.rights.push_back(std::move(source));
     }
     for (auto& [code, grants] : providers) {
-      x.providers.push_back({code == "all providers" ? code : "provider " + code, grants});
+      x.providers.push_back({code == "all providers" ? code : "provider " + code, grants, {}});
     }
-    if (!super_user.empty()) x.flags.push_back({"super user", super_user});
-    if (!access_security.empty()) x.flags.push_back({"access security", access_security});
+    if (!super_user.empty()) x.flags.push_back({"super user", super_user, {}});
+    if (!access_security.empty()) x.flags.push_back({"access security", access_security, {}});
   }
 
   for (const Change& c : assessment.plan.changes) {
@@ -151,7 +167,11 @@ std::string Explanation::ToString() const {
     out += std::string(title) + ":\n";
     for (const Source& s : sources) {
       out += "  " + s.what + "\n";
-      for (const Grant& g : s.grants) out += "      from " + g.ToString() + "\n";
+      for (std::size_t i = 0; i < s.grants.size(); ++i) {
+        const bool partial = i < s.details.size() && !s.details[i].empty();
+        out += "      " + (partial ? s.details[i] + " " : std::string()) + "from " +
+               s.grants[i].ToString() + "\n";
+      }
     }
   };
   section("Rights", rights);

@@ -14,8 +14,9 @@ namespace pmbridge {
 
 struct Explanation {
   struct Source {
-    std::string what;           // "patients: view+edit", "provider DRSMITH", "super user"
-    std::vector<Grant> grants;  // the grants that give it
+    std::string what;                  // "patients: view+edit", "provider DRSMITH", "super user"
+    std::vector<Grant> grants;         // the grants that give it
+    std::vector<std::string> details;  // per grant, what it gives when less than `what`
   };
 
   std::string login;

@@ -21,6 +21,20 @@ std::string Flags(const AccountFields& f) {
   return out.empty() ? " none" : out;
 }
 
+std::string PastTense(ChangeAction action) {
+  switch (action) {
+    case ChangeAction::kCreate:
+      return "Created";
+    case ChangeAction::kUpdate:
+      return "Updated";
+    case ChangeAction::kDisable:
+      return "Disabled";
+    case ChangeAction::kEnable:
+      return "Enabled";
+  }
+  return "?";
+}
+
 }  // namespace
 
 const char* ChangeActionName(ChangeAction action) {
@@ -59,10 +73,12 @@ Plan::Summary Plan::summary() const {
   return s;
 }
 
-std::string Plan::ToString() const {
+std::string Plan::ToString(PlanTense tense) const {
   std::string out;
   for (const Change& c : changes) {
-    out += "Would " + std::string(ChangeActionName(c.action)) + " " + c.login;
+    out += tense == PlanTense::kWould ? "Would " + std::string(ChangeActionName(c.action))
+                                      : PastTense(c.action);
+    out += " " + c.login;
     const std::string name = FullName(c.after);
     if (!name.empty()) out += " (" + name + ")";
     if (c.user_id) out += ", user_id " + std::to_string(*c.user_id);
@@ -84,10 +100,14 @@ std::string Plan::ToString() const {
   const Summary s = summary();
   if (changes.empty()) {
     out += "Nothing to do: " + std::to_string(s.unchanged) + " managed accounts in sync";
-  } else {
+  } else if (tense == PlanTense::kWould) {
     out += "Summary: " + std::to_string(s.create) + " to create, " + std::to_string(s.update) +
            " to update, " + std::to_string(s.enable) + " to enable, " + std::to_string(s.disable) +
            " to disable, " + std::to_string(s.unchanged) + " unchanged";
+  } else {
+    out += "Applied: " + std::to_string(s.create) + " created, " + std::to_string(s.update) +
+           " updated, " + std::to_string(s.enable) + " enabled, " + std::to_string(s.disable) +
+           " disabled, " + std::to_string(s.unchanged) + " unchanged";
   }
   if (!conflicts.empty()) {
     out += ", " + std::to_string(conflicts.size()) +

@@ -14,6 +14,9 @@ namespace pmbridge {
 
 enum class ChangeAction { kCreate, kUpdate, kDisable, kEnable };
 
+// How a plan is told: before it is applied ("Would create bob") or after ("Created bob").
+enum class PlanTense { kWould, kDone };
+
 // "create", "update", "disable", "enable".
 const char* ChangeActionName(ChangeAction action);
 
@@ -53,10 +56,10 @@ struct Plan {
   Summary summary() const;
   bool has_changes() const { return !changes.empty(); }
 
-  // What an administrator reads: one "Would create ..." block per change with its reasons
-  // and field differences, then conflicts, warnings and a summary line. Stable: tests
-  // compare it.
-  std::string ToString() const;
+  // What an administrator reads: one "Would create ..." block per change (or "Created ..."
+  // once applied) with its reasons and field differences, then conflicts, warnings and a
+  // summary line. Stable: tests compare it.
+  std::string ToString(PlanTense tense = PlanTense::kWould) const;
   // The JSON form of DESIGN.md: {"summary", "changes", "conflicts", "warnings"}.
   std::string ToJson() const;
 };

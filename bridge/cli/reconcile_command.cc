@@ -38,7 +38,8 @@ int RunReconcile(CommandContext& context, const std::vector<std::string>& args) 
   if (!outcome.ok()) return ReportError(outcome.status().WithContext("nothing was changed"));
 
   const Plan& plan = outcome->assessment.plan;
-  std::cout << plan.ToString();
+  const bool applied = outcome->result == ReconcileOutcome::Result::kApplied;
+  std::cout << plan.ToString(applied ? PlanTense::kDone : PlanTense::kWould);
   switch (outcome->result) {
     case ReconcileOutcome::Result::kRefused:
       std::cerr << outcome->assessment.verdict.ToString() << "pmbridge: nothing was changed\n";
@@ -50,9 +51,6 @@ int RunReconcile(CommandContext& context, const std::vector<std::string>& args) 
       if (request.force && !outcome->assessment.verdict.guard_refusals.empty()) {
         std::cerr << "pmbridge: --force overrode: " << outcome->assessment.verdict.ToString();
       }
-      const Plan::Summary s = plan.summary();
-      std::cout << "Applied: " << s.create << " created, " << s.update << " updated, " << s.enable
-                << " enabled, " << s.disable << " disabled.\n";
       return kExitOk;
     }
     case ReconcileOutcome::Result::kNothingToDo:

@@ -74,7 +74,8 @@ int RunStatus(CommandContext& context, const std::vector<std::string>& args) {
   }
   std::cout << "accounts: " << current->accounts.size() << " in the PM database; " << managed.size()
             << " managed (" << managed_active << " active, " << managed_disabled << " disabled); "
-            << unmanaged_active << " unmanaged active (" << unmanaged_super << " super users)\n";
+            << unmanaged_active << " unmanaged active (" << unmanaged_super
+            << (unmanaged_super == 1 ? " super user)\n" : " super users)\n");
 
   Result<AuditChainCheck> chain = db.VerifyAuditChain();
   if (!chain.ok()) return ReportError(chain.status());

@@ -176,7 +176,7 @@ TEST_P(ReconcileTest, ReEntitledPersonIsEnabledWithTheSameUserId) {
   ExpectDisabled("grace", "not a member of any mapped group");
   AddMember("pm-billing", "grace");
   ProcessResult r = Expect(0, {"reconcile"});
-  EXPECT_NE(r.out.find("Would enable grace"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Enabled grace"), std::string::npos) << r.out;
   std::optional<PmAccount> grace = Account("grace");
   ASSERT_TRUE(grace.has_value());
   EXPECT_EQ(grace->user_id, id);
