@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "bridge/cli/exit_codes.h"
+#include "bridge/clock.h"
 
 namespace pmbridge {
 
@@ -52,6 +53,16 @@ Result<std::unique_ptr<PmDatabase>> CommandContext::OpenDatabase(bool allow_unin
     });
   }
   return db;
+}
+
+Result<PreviewOutcome> CommandContext::Preview() const {
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectorySource();
+  if (!directory.ok()) return directory.status();
+  Result<std::unique_ptr<PmDatabase>> database = OpenDatabase();
+  if (!database.ok()) return database.status();
+  SystemClock clock;
+  Reconciler reconciler(*config_, *mapping_, **directory, **database, clock);
+  return reconciler.Preview();
 }
 
 std::string CommandContext::Actor(const std::string& command) {

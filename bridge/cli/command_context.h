@@ -10,6 +10,7 @@
 #include "bridge/config/mapping.h"
 #include "bridge/directory_source.h"
 #include "bridge/pm_database.h"
+#include "bridge/reconciler.h"
 #include "bridge/status.h"
 
 namespace pmbridge {
@@ -32,6 +33,10 @@ class CommandContext {
   // `pmbridge db init` when the bridge's tables are missing. Installs the test fault seam
   // (PMBRIDGE_TEST_KILL_AFTER_CHANGES) when set.
   Result<std::unique_ptr<PmDatabase>> OpenDatabase(bool allow_uninitialized = false) const;
+
+  // Opens both sides and assesses without taking the write lock: what `plan` and
+  // `explain` show. After a successful Load().
+  Result<PreviewOutcome> Preview() const;
 
   // "pmbridge <command> (user@host)", for the audit rows.
   static std::string Actor(const std::string& command);

@@ -5,9 +5,7 @@
 #include "bridge/cli/command_options.h"
 #include "bridge/cli/commands.h"
 #include "bridge/cli/exit_codes.h"
-#include "bridge/clock.h"
 #include "bridge/explanation.h"
-#include "bridge/reconciler.h"
 
 namespace po = boost::program_options;
 
@@ -28,14 +26,7 @@ int RunExplain(CommandContext& context, const std::vector<std::string>& args) {
   }
   if (!CheckFormat(format, {"text", "json"})) return kExitError;
   if (!context.Load()) return kExitError;
-  auto directory = context.OpenDirectorySource();
-  if (!directory.ok()) return ReportError(directory.status());
-  auto database = context.OpenDatabase();
-  if (!database.ok()) return ReportError(database.status());
-
-  SystemClock clock;
-  Reconciler reconciler(context.config(), context.mapping(), **directory, **database, clock);
-  Result<PreviewOutcome> preview = reconciler.Preview();
+  Result<PreviewOutcome> preview = context.Preview();
   if (!preview.ok()) return ReportError(preview.status());
   std::optional<Explanation> x =
       Explain(login, preview->assessment, preview->current, context.mapping());

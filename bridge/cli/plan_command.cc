@@ -5,8 +5,6 @@
 #include "bridge/cli/command_options.h"
 #include "bridge/cli/commands.h"
 #include "bridge/cli/exit_codes.h"
-#include "bridge/clock.h"
-#include "bridge/reconciler.h"
 
 namespace po = boost::program_options;
 
@@ -24,14 +22,7 @@ int RunPlan(CommandContext& context, const std::vector<std::string>& args) {
   }
   if (!CheckFormat(format, {"text", "json"})) return kExitError;
   if (!context.Load()) return kExitError;
-  auto directory = context.OpenDirectorySource();
-  if (!directory.ok()) return ReportError(directory.status());
-  auto database = context.OpenDatabase();
-  if (!database.ok()) return ReportError(database.status());
-
-  SystemClock clock;
-  Reconciler reconciler(context.config(), context.mapping(), **directory, **database, clock);
-  Result<PreviewOutcome> preview = reconciler.Preview();
+  Result<PreviewOutcome> preview = context.Preview();
   if (!preview.ok()) return ReportError(preview.status());
 
   Plan plan = preview->assessment.plan;
