@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "bridge/cli/exit_codes.h"
@@ -15,10 +16,13 @@ namespace pmbridge {
 bool CommandContext::Load() {
   ConfigLoad config = LoadConfig(config_path_);
   std::cerr << config.diagnostics.ToString();
-  if (!config.config) return false;
-  MappingLoad mapping = LoadMappings(config.config->mappings_path);
+  // Mappings are read even when bridge.yaml has errors, so every error shows in one run.
+  if (config.mappings_path.empty() || !std::filesystem::exists(config.mappings_path)) {
+    return false;
+  }
+  MappingLoad mapping = LoadMappings(config.mappings_path);
   std::cerr << mapping.diagnostics.ToString();
-  if (!mapping.mapping) return false;
+  if (!config.config || !mapping.mapping) return false;
   config_ = std::move(config.config);
   mapping_ = std::move(mapping.mapping);
   return true;

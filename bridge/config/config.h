@@ -97,6 +97,9 @@ struct Config {
 struct ConfigLoad {
   std::optional<Config> config;  // set when diagnostics has no errors
   Diagnostics diagnostics;
+  // The resolved mappings path whenever the `mappings` key could be read, even when other
+  // keys have errors: `check` then reports the mappings' errors in the same run.
+  std::string mappings_path;
 };
 
 // Loads and validates bridge.yaml: unknown keys, wrong types, malformed DNs and filters,

@@ -849,6 +849,7 @@ ConfigLoad LoadConfigFromText(std::string_view text, const std::string& file_nam
   try {
     ConfigReader reader(file_name, &load.diagnostics);
     std::optional<Config> config = reader.Read(text);
+    if (config) load.mappings_path = config->mappings_path;
     if (config && !load.diagnostics.has_errors()) load.config = std::move(config);
   } catch (const std::exception& e) {
     // yaml-cpp throws from unexpected places on hostile input; it is a bad file, not a crash.

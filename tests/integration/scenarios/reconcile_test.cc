@@ -351,6 +351,20 @@ TEST_P(ReconcileTest, CheckConnectReportsUnknownProviders) {
   Expect(1, {"plan"});
 }
 
+TEST_P(ReconcileTest, CheckReportsConfigAndMappingErrorsInOneRun) {
+  WriteFile(dir_->File("bridge.yaml"), ReadFile(dir_->File("bridge.yaml")) + "bogus_key: 1\n");
+  std::string mapping = ClinicMapping();
+  mapping.replace(mapping.find("role: billing"), 13, "role: biling");
+  WriteMapping(mapping);
+  ProcessResult r = Expect(1, {"check"});
+  EXPECT_NE(r.err.find("bridge.yaml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown key `bogus_key`"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("clinic.yaml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean `billing`?"), std::string::npos) << r.err;
+  Expect(1, {"reconcile"});
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM pm_users"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ReconcileTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
 
