@@ -16,6 +16,7 @@ namespace {
 using ::pmbridge::testing::CountErrors;
 using ::pmbridge::testing::FindDiagnostic;
 using ::pmbridge::testing::Locate;
+using ::pmbridge::testing::Replace;
 using ::pmbridge::testing::TempDir;
 using ::pmbridge::testing::WriteFile;
 
@@ -28,15 +29,6 @@ database:
   connection: sqlite3://db=practice.db
 mappings: mappings/
 )";
-
-// `text` with the first `from` replaced by `to`.
-std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
-  std::string out(text);
-  std::size_t at = out.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
 
 class ConfigLoaderTest : public ::testing::Test {
  protected:

@@ -27,6 +27,15 @@ inline int CountErrors(const Diagnostics& diagnostics) {
   return n;
 }
 
+// `text` with the first `from` replaced by `to`; a missing `from` fails the test.
+inline std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out(text);
+  std::size_t at = out.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) out.replace(at, from.size(), to);
+  return out;
+}
+
 // Where the `nth` occurrence of `needle` starts in `text`, as a location in `file`.
 inline SourceLocation Locate(const std::string& file, std::string_view text,
                              std::string_view needle, int nth = 0) {

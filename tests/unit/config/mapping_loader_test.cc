@@ -13,6 +13,8 @@
 namespace pmbridge {
 namespace {
 
+using ::pmbridge::testing::Replace;
+
 using ::pmbridge::testing::CountErrors;
 using ::pmbridge::testing::FindDiagnostic;
 using ::pmbridge::testing::Locate;
@@ -48,14 +50,6 @@ policy:
   max_super_users: 2
   protected_logins: [breakglass, vendor]
 )";
-
-std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
-  std::string out(text);
-  std::size_t at = out.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
 
 class MappingLoaderTest : public ::testing::Test {
  protected:
