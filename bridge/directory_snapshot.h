@@ -22,6 +22,7 @@ struct DirectoryUser {
 };
 
 struct DirectoryGroup {
+  std::string anchor;                // entryUUID / objectGUID text, as for users
   std::string dn;                    // normal form
   std::vector<std::string> members;  // member attribute values, normal form
 };

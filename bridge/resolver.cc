@@ -8,44 +8,6 @@
 namespace pmbridge {
 namespace {
 
-// Group DN -> its member values, for walking nested groups.
-using GroupIndex = std::unordered_map<std::string_view, const DirectoryGroup*>;
-
-struct Membership {
-  const GroupRule* rule;
-  std::string_view via;  // the nested group holding the person directly; empty if direct
-};
-
-// Collects, for one mapped group, every member DN reachable from it. Each group is
-// entered once (a visited set), so membership cycles terminate.
-void CollectMembers(const GroupRule& rule, const GroupIndex& groups, bool nested,
-                    std::unordered_map<std::string_view, std::vector<Membership>>& out) {
-  auto root = groups.find(rule.dn);
-  if (root == groups.end()) return;
-  std::vector<const DirectoryGroup*> stack{root->second};
-  std::unordered_set<const DirectoryGroup*> visited{root->second};
-  while (!stack.empty()) {
-    const DirectoryGroup* group = stack.back();
-    stack.pop_back();
-    std::string_view via = group == root->second ? std::string_view() : group->dn;
-    for (const std::string& member : group->members) {
-      if (nested) {
-        auto sub = groups.find(member);
-        if (sub != groups.end()) {
-          if (visited.insert(sub->second).second) stack.push_back(sub->second);
-          continue;
-        }
-      }
-      auto& list = out[member];
-      // A person reached twice through the same rule (two nested paths) is granted once.
-      if (std::none_of(list.begin(), list.end(),
-                       [&](const Membership& m) { return m.rule == &rule; })) {
-        list.push_back({&rule, via});
-      }
-    }
-  }
-}
-
 AccountFields BaseFields(const DirectoryUser& user) {
   AccountFields f;
   f.login = user.login;
@@ -85,31 +47,45 @@ std::string Grant::ToString() const {
   return out;
 }
 
+std::vector<std::string> MissingGroupWarnings(const Mapping& mapping,
+                                              const MembershipIndex& index) {
+  std::vector<std::string> out;
+  for (const GroupRule& rule : mapping.groups) {
+    if (!index.HasGroup(rule.dn)) {
+      out.push_back("mapped group " + rule.dn_as_written + " (" + rule.where.ToString() +
+                    ") was not found in the directory: nobody is entitled through it");
+    }
+  }
+  return out;
+}
+
 DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
                      const Catalog& catalog, const ResolveOptions& options) {
+  MembershipIndex index(mapping, options.nested_groups);
+  for (const DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, g.members);
+  std::vector<const DirectoryUser*> users;
+  users.reserve(snapshot.users.size());
+  for (const DirectoryUser& user : snapshot.users) users.push_back(&user);
+  DesiredState state = ResolvePeople(users, index, mapping, catalog, options);
+  std::vector<std::string> warnings = snapshot.warnings;
+  for (std::string& w : MissingGroupWarnings(mapping, index)) warnings.push_back(std::move(w));
+  for (std::string& w : state.warnings) warnings.push_back(std::move(w));
+  state.warnings = std::move(warnings);
+  return state;
+}
+
+DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
+                           const MembershipIndex& index, const Mapping& mapping,
+                           const Catalog& catalog, const ResolveOptions& options) {
   DesiredState state;
-  state.directory_users = snapshot.users.size();
-  state.warnings = snapshot.warnings;
-
-  GroupIndex groups;
-  groups.reserve(snapshot.groups.size());
-  for (const DirectoryGroup& g : snapshot.groups) groups.emplace(g.dn, &g);
-
-  std::unordered_map<std::string_view, std::vector<Membership>> members;
-  members.reserve(snapshot.users.size());
-  for (const GroupRule& rule : mapping.groups) {
-    if (groups.find(rule.dn) == groups.end()) {
-      state.warnings.push_back("mapped group " + rule.dn_as_written + " (" + rule.where.ToString() +
-                               ") was not found in the directory: nobody is entitled through it");
-    }
-    CollectMembers(rule, groups, options.nested_groups, members);
-  }
+  state.directory_users = users.size();
 
   // Entitlements, before the unique-login rule.
   std::vector<Entitlement> candidates;
-  for (const DirectoryUser& user : snapshot.users) {
-    auto it = members.find(user.dn);
-    const bool in_mapped_group = it != members.end();
+  for (const DirectoryUser* person : users) {
+    const DirectoryUser& user = *person;
+    const std::vector<MappedMembership> memberships = index.MappedGroupsOf(user.dn);
+    const bool in_mapped_group = !memberships.empty();
     std::string reason;
     if (!user.directory_disabled_reason.empty()) {
       reason = user.directory_disabled_reason;
@@ -128,11 +104,11 @@ DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
     Entitlement e;
     e.user = user;
     e.fields = BaseFields(user);
-    for (const Membership& m : it->second) {
+    for (const MappedMembership& m : memberships) {
       const Role& role = mapping.roles.at(m.rule->role);
       ApplyRole(role, catalog, e.fields);
       e.fields.providers.Merge(m.rule->providers);
-      e.grants.push_back({m.rule->dn, std::string(m.via), m.rule->role, m.rule->where});
+      e.grants.push_back({m.rule->dn, m.via, m.rule->role, m.rule->where});
     }
     std::sort(e.grants.begin(), e.grants.end(),
               [](const Grant& a, const Grant& b) { return a.group_dn < b.group_dn; });

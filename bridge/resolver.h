@@ -4,6 +4,7 @@
 #include "bridge/config/mapping.h"
 #include "bridge/desired_state.h"
 #include "bridge/directory_snapshot.h"
+#include "bridge/membership_index.h"
 #include "bridge/pm_state.h"
 
 namespace pmbridge {
@@ -22,6 +23,16 @@ struct ResolveOptions {
 // is entitled, and both become untouchable.
 DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
                      const Catalog& catalog, const ResolveOptions& options);
+
+// Resolve for `users` alone, against the groups in `index` (a complete view of the
+// directory's groups). The unique-login rule is applied among `users` only, so the caller
+// passes every user who shares a login with one of them (the daemon's per-person path).
+DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
+                           const MembershipIndex& index, const Mapping& mapping,
+                           const Catalog& catalog, const ResolveOptions& options);
+
+// One warning for each mapped group the directory does not have.
+std::vector<std::string> MissingGroupWarnings(const Mapping& mapping, const MembershipIndex& index);
 
 // ASCII lower-case, for comparing logins: "JSmith" and "jsmith" are one PM login.
 std::string FoldLogin(const std::string& login);

@@ -54,7 +54,7 @@ DirectoryGroup& ClinicBuilder::Group(const std::string& cn) {
   for (DirectoryGroup& g : snapshot_.groups) {
     if (g.dn == dn) return g;
   }
-  snapshot_.groups.push_back({dn, {}});
+  snapshot_.groups.push_back({"group-" + cn, dn, {}});
   return snapshot_.groups.back();
 }
 

@@ -1,0 +1,130 @@
+#include "bridge/membership_index.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace pmbridge {
+
+MembershipIndex::MembershipIndex(const Mapping& mapping, bool nested) {
+  SetMapping(mapping, nested);
+}
+
+void MembershipIndex::SetMapping(const Mapping& mapping, bool nested) {
+  rules_.clear();
+  for (const GroupRule& rule : mapping.groups) rules_.emplace(rule.dn, &rule);
+  nested_ = nested;
+  rules_above_.clear();
+}
+
+void MembershipIndex::Link(const std::string* group, const std::vector<std::string>& members) {
+  for (const std::string& member : members) parents_[member].push_back(group);
+}
+
+void MembershipIndex::Unlink(const std::string* group, const std::vector<std::string>& members) {
+  for (const std::string& member : members) {
+    auto it = parents_.find(member);
+    if (it == parents_.end()) continue;
+    std::erase(it->second, group);
+    if (it->second.empty()) parents_.erase(it);
+  }
+}
+
+void MembershipIndex::PutGroup(const std::string& dn, std::vector<std::string> members) {
+  // A member listed twice is one membership.
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  auto [it, inserted] = groups_.try_emplace(dn);
+  if (!inserted) Unlink(&it->first, it->second);
+  it->second = std::move(members);
+  Link(&it->first, it->second);
+  rules_above_.clear();
+}
+
+void MembershipIndex::RemoveGroup(const std::string& dn) {
+  auto it = groups_.find(dn);
+  if (it == groups_.end()) return;
+  Unlink(&it->first, it->second);
+  rules_above_.clear();
+  groups_.erase(it);
+}
+
+void MembershipIndex::Clear() {
+  rules_above_.clear();
+  parents_.clear();
+  groups_.clear();
+}
+
+const std::vector<std::string>* MembershipIndex::MembersOf(const std::string& dn) const {
+  auto it = groups_.find(dn);
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
+const std::vector<const GroupRule*>& MembershipIndex::RulesAbove(const std::string* group) const {
+  auto cached = rules_above_.find(group);
+  if (cached != rules_above_.end()) return cached->second;
+  std::vector<const GroupRule*> rules;
+  std::vector<const std::string*> stack{group};
+  std::unordered_set<const std::string*> visited{group};
+  while (!stack.empty()) {
+    const std::string* current = stack.back();
+    stack.pop_back();
+    auto rule = rules_.find(*current);
+    if (rule != rules_.end()) rules.push_back(rule->second);
+    if (!nested_) continue;
+    auto up = parents_.find(*current);
+    if (up == parents_.end()) continue;
+    for (const std::string* parent : up->second) {
+      if (visited.insert(parent).second) stack.push_back(parent);
+    }
+  }
+  return rules_above_.emplace(group, std::move(rules)).first->second;
+}
+
+std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const std::string& member_dn) const {
+  std::vector<MappedMembership> out;
+  auto up = parents_.find(member_dn);
+  if (up == parents_.end()) return out;
+  std::vector<const std::string*> direct = up->second;
+  std::sort(direct.begin(), direct.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  auto granted = [&out](const GroupRule* rule) {
+    return std::any_of(out.begin(), out.end(),
+                       [rule](const MappedMembership& m) { return m.rule == rule; });
+  };
+  // Direct memberships first: "member of X" reads better than "through Y" when both hold.
+  for (const std::string* group : direct) {
+    auto rule = rules_.find(*group);
+    if (rule != rules_.end() && !granted(rule->second)) out.push_back({rule->second, {}});
+  }
+  for (const std::string* group : direct) {
+    for (const GroupRule* rule : RulesAbove(group)) {
+      if (!granted(rule)) out.push_back({rule, *group});
+    }
+  }
+  return out;
+}
+
+void MembershipIndex::ForEachMemberBelow(
+    const std::string& dn, const std::function<void(const std::string&)>& visit) const {
+  auto root = groups_.find(dn);
+  if (root == groups_.end()) return;
+  std::vector<const std::vector<std::string>*> stack{&root->second};
+  std::unordered_set<std::string_view> seen_groups{root->first};
+  std::unordered_set<std::string_view> seen_members;
+  while (!stack.empty()) {
+    const std::vector<std::string>* members = stack.back();
+    stack.pop_back();
+    for (const std::string& member : *members) {
+      if (nested_) {
+        auto sub = groups_.find(member);
+        if (sub != groups_.end()) {
+          if (seen_groups.insert(sub->first).second) stack.push_back(&sub->second);
+          continue;
+        }
+      }
+      if (seen_members.insert(member).second) visit(member);
+    }
+  }
+}
+
+}  // namespace pmbridge

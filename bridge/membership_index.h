@@ -1,0 +1,72 @@
+// Group membership indexed upward — member DN to the groups that list it — so the mapped
+// groups of one person are found without walking every group. The full Resolve and the
+// daemon's per-person recomputation share it, so both grant exactly the same things.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "bridge/config/mapping.h"
+
+namespace pmbridge {
+
+// One mapped group a person belongs to.
+struct MappedMembership {
+  const GroupRule* rule = nullptr;
+  // The group holding the person directly when the mapped group holds them only through
+  // nesting; empty for a direct member.
+  std::string via;
+};
+
+class MembershipIndex {
+ public:
+  // `mapping` must outlive the index (or be replaced with SetMapping first).
+  MembershipIndex(const Mapping& mapping, bool nested);
+
+  MembershipIndex(const MembershipIndex&) = delete;
+  MembershipIndex& operator=(const MembershipIndex&) = delete;
+
+  // After a reload: the rules change, the groups stay.
+  void SetMapping(const Mapping& mapping, bool nested);
+
+  // Adds group `dn` (normal form) or replaces its member list (normal-form DNs).
+  void PutGroup(const std::string& dn, std::vector<std::string> members);
+  void RemoveGroup(const std::string& dn);
+  void Clear();
+
+  bool HasGroup(const std::string& dn) const { return groups_.count(dn) != 0; }
+  // The members of group `dn`, or nullptr when there is no such group.
+  const std::vector<std::string>* MembersOf(const std::string& dn) const;
+  std::size_t group_count() const { return groups_.size(); }
+
+  // Every mapped group `member_dn` belongs to, directly or (when nested) through groups
+  // that are members of it; one entry per rule, direct memberships preferred, then by the
+  // DN of the group holding the person directly. Membership cycles are safe.
+  std::vector<MappedMembership> MappedGroupsOf(const std::string& member_dn) const;
+
+  // Calls `visit` once for every member of group `dn` that is not itself a group,
+  // following nested groups when nested (cycle-safe). For "a group change touches its
+  // members".
+  void ForEachMemberBelow(const std::string& dn,
+                          const std::function<void(const std::string&)>& visit) const;
+
+ private:
+  using GroupMap = std::unordered_map<std::string, std::vector<std::string>>;
+
+  void Link(const std::string* group, const std::vector<std::string>& members);
+  void Unlink(const std::string* group, const std::vector<std::string>& members);
+  // The rules of `group` and, when nested, of every group above it. Memoised until the
+  // groups or the mapping change.
+  const std::vector<const GroupRule*>& RulesAbove(const std::string* group) const;
+
+  std::unordered_map<std::string, const GroupRule*> rules_;
+  bool nested_;
+  GroupMap groups_;  // group DN -> member DNs; node-based, so key addresses are stable
+  // member DN -> the groups listing it (keys of groups_)
+  std::unordered_map<std::string, std::vector<const std::string*>> parents_;
+  mutable std::unordered_map<const std::string*, std::vector<const GroupRule*>> rules_above_;
+};
+
+}  // namespace pmbridge
