@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bridge/plan.h"
 #include "bridge/pm_state.h"
@@ -31,6 +32,11 @@ struct AuditChainCheck {
   std::int64_t first_bad_seq = 0;  // when !intact
 };
 
+struct ManagedCounts {
+  int accounts = 0;            // pmbridge_links rows
+  int active_super_users = 0;  // linked accounts that are active super users
+};
+
 // One write transaction. Holds the database's write lock from BeginWrite() to Commit() or
 // destruction; destruction without Commit() rolls back everything.
 class PmWriteTransaction {
@@ -39,6 +45,13 @@ class PmWriteTransaction {
 
   // The state as seen inside this transaction (plan against this, not an earlier read).
   virtual Result<CurrentState> LoadCurrentState() = 0;
+  // The part of the state a change batch may touch (daemon): the catalog, the
+  // pmbridge_links rows of `anchors` and their accounts, and every account whose login
+  // folds (ASCII lower-case) to one of `folded_logins`, managed or not.
+  virtual Result<CurrentState> LoadPeople(const std::vector<std::string>& anchors,
+                                          const std::vector<std::string>& folded_logins) = 0;
+  // Counts over all managed accounts, for the safety rules of a partial plan.
+  virtual Result<ManagedCounts> CountManaged() = 0;
   // Applies every change of `plan`, in order, with one audit row each (hash-chained) and
   // the pmbridge_links rows. A failure leaves the transaction unusable: do not commit.
   virtual Status Apply(const Plan& plan, const AuditContext& context) = 0;

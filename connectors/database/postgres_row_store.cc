@@ -7,22 +7,11 @@
 #include <string>
 
 #include "bridge/right_set.h"
+#include "connectors/database/pg_array.h"
 #include "connectors/database/pg_copy.h"
 
 namespace pmbridge {
 namespace {
-
-// "{1,2,3}": a bigint[] literal, bound as one text parameter. Only integers go in, so no
-// quoting is needed.
-std::string ArrayLiteral(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(values[i]);
-  }
-  out += '}';
-  return out;
-}
 
 int Flag(bool value) { return value ? 1 : 0; }
 
@@ -46,7 +35,7 @@ std::vector<std::int64_t> PostgresRowStore::ReserveUserIds(std::size_t count) {
 void PostgresRowStore::DeleteForUsers(const char* table,
                                       const std::vector<std::int64_t>& user_ids) {
   if (user_ids.empty()) return;
-  std::string ids = ArrayLiteral(user_ids);
+  std::string ids = PgArrayLiteral(user_ids);
   sql_ << "DELETE FROM " + std::string(table) + " WHERE user_id = ANY(CAST(:ids AS bigint[]))",
       soci::use(ids);
 }

@@ -93,6 +93,14 @@ std::vector<std::string> CreateTableStatements(const ColumnTypes& t) {
 void CreateReferenceSchema(soci::session& sql, SqlBackend backend) {
   const ColumnTypes& types = backend == SqlBackend::kSqlite ? kSqliteTypes : kPostgresTypes;
   for (const std::string& ddl : CreateTableStatements(types)) sql << ddl;
+  // Indexes for the daemon's per-change reads, so they never scan pm_users (added after
+  // the tables first shipped: `db init` on an older database adds them). Lookups by folded
+  // login, which another account may hold in another case; and the active super users,
+  // a handful of rows, counted for the super-user limit on every change batch.
+  sql << "CREATE INDEX IF NOT EXISTS pm_users_folded_login ON pm_users ((" +
+             FoldedLoginExpression(backend) + "))";
+  sql << "CREATE INDEX IF NOT EXISTS pm_users_active_super_users ON pm_users (user_id) "
+         "WHERE active = 1 AND super_user = 1";
 
   std::string code, name;
   soci::statement seed =

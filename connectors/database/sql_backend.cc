@@ -10,6 +10,11 @@ std::string TimestampAsText(SqlBackend backend, std::string_view column) {
          " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
 }
 
+std::string FoldedLoginExpression(SqlBackend backend) {
+  if (backend == SqlBackend::kSqlite) return "lower(login_id)";
+  return "translate(login_id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+}
+
 void BeginLockedTransaction(soci::session& sql, SqlBackend backend) {
   if (backend == SqlBackend::kSqlite) {
     sql << "BEGIN IMMEDIATE";

@@ -22,6 +22,13 @@ inline constexpr std::int64_t kWriteLockKey = 0x706d627269646765;
 // SQLite stores that text as is; PostgreSQL stores timestamptz and formats it in UTC.
 std::string TimestampAsText(SqlBackend backend, std::string_view column);
 
+// An SQL expression folding pm_users.login_id to ASCII lower case, exactly as the engine
+// folds logins (A-Z only). SQLite's lower() is that (without the ICU extension).
+// PostgreSQL's lower() follows the database's locale: it folds non-ASCII letters too, and
+// under tr_TR turns 'I' into a dotless 'ı', so translate() spells out A-Z instead. The
+// schema indexes this expression, so a lookup by folded login reads the index only.
+std::string FoldedLoginExpression(SqlBackend backend);
+
 // Starts a transaction that holds the bridge's write lock until COMMIT or ROLLBACK:
 // SQLite BEGIN IMMEDIATE (waits up to the busy timeout for another writer), PostgreSQL
 // BEGIN + pg_advisory_xact_lock (waits for as long as the other writer holds it).

@@ -1,15 +1,30 @@
 #include "connectors/database/state_reader.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "connectors/database/row_cursor.h"
 
 namespace pmbridge {
 namespace {
+
+// The queries both reads share; the partial read appends " WHERE <key> IN <keys>". No
+// ORDER BY: sorting 100k rows server-side costs more than checking the order here (tables
+// filled by the bridge come back in insertion order anyway).
+constexpr const char* kAccountQuery =
+    "SELECT user_id, login_id, last_name, first_name, middle_initial, email, active, "
+    "super_user, access_security, all_providers, auth_source, disabled_reason FROM pm_users";
+constexpr const char* kRightQuery =
+    "SELECT user_id, module, can_view, can_edit, can_delete FROM pm_user_rights";
+constexpr const char* kProviderQuery = "SELECT user_id, provider_id FROM pm_user_providers";
+constexpr const char* kLinkQuery = "SELECT user_id, anchor, dn FROM pmbridge_links";
+
+std::string Where(const char* query) { return std::string(query) + " WHERE "; }
 
 // Finds an account by user_id in the sorted accounts. Rights and provider rows mostly
 // arrive grouped by user in user_id order, so the last hit and its successor are tried
@@ -39,84 +54,73 @@ class AccountFinder {
   std::size_t last_ = 0;
 };
 
-// No ORDER BY in these queries: sorting 100k rows server-side costs more than checking
-// the order here (tables filled by the bridge come back in insertion order anyway).
-void ReadAccounts(soci::session& sql, SqlBackend backend, CurrentState& state) {
-  // Sized up front: growing a vector of 100k accounts copies them and touches twice the
-  // memory, and first-touch page faults are dear on virtual machines.
-  std::unique_ptr<RowCursor> count = OpenCursor(sql, backend, "SELECT count(*) FROM pm_users");
-  if (count->Next()) state.accounts.reserve(static_cast<std::size_t>(count->Int(0)));
-  std::unique_ptr<RowCursor> rows = OpenCursor(
-      sql, backend,
-      "SELECT user_id, login_id, last_name, first_name, middle_initial, email, active, "
-      "super_user, access_security, all_providers, auth_source, disabled_reason FROM pm_users");
-  while (rows->Next()) {
-    PmAccount& account = state.accounts.emplace_back();
-    account.user_id = rows->Int(0);
+template <typename Row>
+void SortByUserId(std::vector<Row>& rows) {
+  auto by_id = [](const Row& a, const Row& b) { return a.user_id < b.user_id; };
+  if (!std::is_sorted(rows.begin(), rows.end(), by_id)) {
+    std::sort(rows.begin(), rows.end(), by_id);
+  }
+}
+
+// Appends the accounts of `rows` (kAccountQuery's columns), without rights or providers.
+void AppendAccounts(RowCursor& rows, std::vector<PmAccount>& accounts) {
+  while (rows.Next()) {
+    PmAccount& account = accounts.emplace_back();
+    account.user_id = rows.Int(0);
     AccountFields& f = account.fields;
-    f.login = rows->Text(1);
-    f.last_name = rows->Text(2);
-    f.first_name = rows->Text(3);
-    f.middle_initial = rows->Text(4);
-    f.email = rows->Text(5);
-    f.active = rows->Int(6) != 0;
-    f.super_user = rows->Int(7) != 0;
-    f.access_security = rows->Int(8) != 0;
-    if (rows->Int(9) != 0) f.providers = ProviderScope::All();
-    account.auth_source = rows->Text(10);
-    account.disabled_reason = rows->Text(11);
-  }
-  auto by_id = [](const PmAccount& a, const PmAccount& b) { return a.user_id < b.user_id; };
-  if (!std::is_sorted(state.accounts.begin(), state.accounts.end(), by_id)) {
-    std::sort(state.accounts.begin(), state.accounts.end(), by_id);
+    f.login = rows.Text(1);
+    f.last_name = rows.Text(2);
+    f.first_name = rows.Text(3);
+    f.middle_initial = rows.Text(4);
+    f.email = rows.Text(5);
+    f.active = rows.Int(6) != 0;
+    f.super_user = rows.Int(7) != 0;
+    f.access_security = rows.Int(8) != 0;
+    if (rows.Int(9) != 0) f.providers = ProviderScope::All();
+    account.auth_source = rows.Text(10);
+    account.disabled_reason = rows.Text(11);
   }
 }
 
-void ReadRights(soci::session& sql, SqlBackend backend, CurrentState& state) {
-  AccountFinder finder(state.accounts);
-  std::unique_ptr<RowCursor> rows = OpenCursor(
-      sql, backend, "SELECT user_id, module, can_view, can_edit, can_delete FROM pm_user_rights");
-  while (rows->Next()) {
-    PmAccount* account = finder.Find(rows->Int(0));
+// Grants the rights of `rows` (kRightQuery's columns) to `accounts`, sorted by user_id.
+void ReadRights(RowCursor& rows, std::vector<PmAccount>& accounts) {
+  AccountFinder finder(accounts);
+  while (rows.Next()) {
+    PmAccount* account = finder.Find(rows.Int(0));
     if (account == nullptr) continue;  // the foreign key makes this impossible
-    std::uint8_t bits = static_cast<std::uint8_t>((rows->Int(2) != 0 ? kView : 0) |
-                                                  (rows->Int(3) != 0 ? kEdit : 0) |
-                                                  (rows->Int(4) != 0 ? kDelete : 0));
-    account->fields.rights.Grant(std::string(rows->Text(1)), bits);
+    std::uint8_t bits =
+        static_cast<std::uint8_t>((rows.Int(2) != 0 ? kView : 0) | (rows.Int(3) != 0 ? kEdit : 0) |
+                                  (rows.Int(4) != 0 ? kDelete : 0));
+    account->fields.rights.Grant(std::string(rows.Text(1)), bits);
   }
 }
 
-void ReadProviders(soci::session& sql, SqlBackend backend, CurrentState& state) {
-  AccountFinder finder(state.accounts);
+// Sets the provider scopes of `accounts` (sorted by user_id) from `rows` (kProviderQuery's
+// columns): every pm_user_providers row of these accounts.
+void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccount>& accounts) {
+  AccountFinder finder(accounts);
   std::unordered_map<std::int64_t, const std::string*> code_of;
-  for (const auto& [code, id] : state.catalog.providers) code_of[id] = &code;
+  for (const auto& [code, id] : catalog.providers) code_of[id] = &code;
 
-  std::vector<std::set<std::string>> codes(state.accounts.size());
-  std::unique_ptr<RowCursor> rows =
-      OpenCursor(sql, backend, "SELECT user_id, provider_id FROM pm_user_providers");
-  while (rows->Next()) {
-    PmAccount* account = finder.Find(rows->Int(0));
-    auto code = code_of.find(rows->Int(1));
+  std::vector<std::set<std::string>> codes(accounts.size());
+  while (rows.Next()) {
+    PmAccount* account = finder.Find(rows.Int(0));
+    auto code = code_of.find(rows.Int(1));
     if (account != nullptr && code != code_of.end()) {
       codes[finder.index_of(account)].insert(*code->second);
     }
   }
-  for (std::size_t i = 0; i < state.accounts.size(); ++i) {
-    ProviderScope& scope = state.accounts[i].fields.providers;
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    ProviderScope& scope = accounts[i].fields.providers;
     // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
     if (!scope.all() && !codes[i].empty()) scope = ProviderScope::Selected(std::move(codes[i]));
   }
 }
 
-void ReadLinks(soci::session& sql, SqlBackend backend, CurrentState& state) {
-  std::unique_ptr<RowCursor> rows =
-      OpenCursor(sql, backend, "SELECT user_id, anchor, dn FROM pmbridge_links");
-  while (rows->Next()) {
-    state.links.push_back({rows->Int(0), std::string(rows->Text(1)), std::string(rows->Text(2))});
-  }
-  auto by_id = [](const AccountLink& a, const AccountLink& b) { return a.user_id < b.user_id; };
-  if (!std::is_sorted(state.links.begin(), state.links.end(), by_id)) {
-    std::sort(state.links.begin(), state.links.end(), by_id);
+// Appends the links of `rows` (kLinkQuery's columns).
+void AppendLinks(RowCursor& rows, std::vector<AccountLink>& links) {
+  while (rows.Next()) {
+    links.push_back({rows.Int(0), std::string(rows.Text(1)), std::string(rows.Text(2))});
   }
 }
 
@@ -135,11 +139,75 @@ Catalog ReadCatalog(soci::session& sql, SqlBackend backend) {
 CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend) {
   CurrentState state;
   state.catalog = ReadCatalog(sql, backend);
-  ReadAccounts(sql, backend, state);
-  ReadRights(sql, backend, state);
-  ReadProviders(sql, backend, state);
-  ReadLinks(sql, backend, state);
+  // Sized up front: growing a vector of 100k accounts copies them and touches twice the
+  // memory, and first-touch page faults are dear on virtual machines.
+  std::unique_ptr<RowCursor> count = OpenCursor(sql, backend, "SELECT count(*) FROM pm_users");
+  if (count->Next()) state.accounts.reserve(static_cast<std::size_t>(count->Int(0)));
+  AppendAccounts(*OpenCursor(sql, backend, kAccountQuery), state.accounts);
+  SortByUserId(state.accounts);
+  ReadRights(*OpenCursor(sql, backend, kRightQuery), state.accounts);
+  ReadProviders(*OpenCursor(sql, backend, kProviderQuery), state.catalog, state.accounts);
+  AppendLinks(*OpenCursor(sql, backend, kLinkQuery), state.links);
+  SortByUserId(state.links);
   return state;
+}
+
+CurrentState ReadPeople(soci::session& sql, SqlBackend backend,
+                        const std::vector<std::string>& anchors,
+                        const std::vector<std::string>& folded_logins) {
+  CurrentState state;
+  state.catalog = ReadCatalog(sql, backend);
+  // Each lookup below goes through a unique index (anchor, user_id) or the folded-login
+  // index; the key lists never repeat a row, so nothing is loaded twice.
+  AppendLinks(*OpenCursorForKeys(sql, backend, Where(kLinkQuery), "anchor", anchors), state.links);
+  AppendAccounts(*OpenCursorForKeys(sql, backend, Where(kAccountQuery),
+                                    FoldedLoginExpression(backend), folded_logins),
+                 state.accounts);
+
+  // The accounts of the anchors' links that no login brought in...
+  std::unordered_set<std::int64_t> loaded;
+  for (const PmAccount& account : state.accounts) loaded.insert(account.user_id);
+  std::vector<std::int64_t> missing;
+  for (const AccountLink& link : state.links) {
+    if (loaded.count(link.user_id) == 0) missing.push_back(link.user_id);
+  }
+  AppendAccounts(*OpenCursorForKeys(sql, backend, Where(kAccountQuery), "user_id", missing),
+                 state.accounts);
+  // ...and the links of the logins' accounts that no anchor brought in.
+  std::unordered_set<std::int64_t> linked;
+  for (const AccountLink& link : state.links) linked.insert(link.user_id);
+  std::vector<std::int64_t> unlinked;
+  for (const PmAccount& account : state.accounts) {
+    if (linked.count(account.user_id) == 0) unlinked.push_back(account.user_id);
+  }
+  AppendLinks(*OpenCursorForKeys(sql, backend, Where(kLinkQuery), "user_id", unlinked),
+              state.links);
+
+  SortByUserId(state.accounts);
+  SortByUserId(state.links);
+  std::vector<std::int64_t> ids;
+  ids.reserve(state.accounts.size());
+  for (const PmAccount& account : state.accounts) ids.push_back(account.user_id);
+  ReadRights(*OpenCursorForKeys(sql, backend, Where(kRightQuery), "user_id", ids), state.accounts);
+  ReadProviders(*OpenCursorForKeys(sql, backend, Where(kProviderQuery), "user_id", std::move(ids)),
+                state.catalog, state.accounts);
+  return state;
+}
+
+ManagedCounts ReadManagedCounts(soci::session& sql, SqlBackend backend) {
+  // The super users come from the partial index pm_users_active_super_users (its WHERE
+  // must stay implied by this one); counting the links reads their smallest index whole.
+  std::unique_ptr<RowCursor> row = OpenCursor(
+      sql, backend,
+      "SELECT (SELECT count(*) FROM pmbridge_links), "
+      "(SELECT count(*) FROM pmbridge_links AS l JOIN pm_users AS u ON u.user_id = l.user_id "
+      "WHERE u.active = 1 AND u.super_user = 1)");
+  ManagedCounts counts;
+  if (row->Next()) {
+    counts.accounts = static_cast<int>(row->Int(0));
+    counts.active_super_users = static_cast<int>(row->Int(1));
+  }
+  return counts;
 }
 
 }  // namespace pmbridge

@@ -1,8 +1,12 @@
-// Reads the PM database's state in a handful of full-table queries joined in memory —
-// never a query per user: 100k users, 300k rights rows and 200k provider rows load in
-// well under a second.
+// Reads the PM database's state: all of it in a handful of full-table queries joined in
+// memory — never a query per user: 100k users, 300k rights rows and 200k provider rows
+// load in well under a second — or the part a few people touch, by index lookups only.
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "bridge/pm_database.h"
 #include "bridge/pm_state.h"
 #include "connectors/database/sql_backend.h"
 
@@ -21,5 +25,18 @@ Catalog ReadCatalog(soci::session& sql, SqlBackend backend);
 // pmbridge_links row ordered by user_id. NULL text reads as "". Run it inside a
 // transaction for a consistent view. Throws on database errors.
 CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend);
+
+// ReadCurrentState restricted to some people: the whole catalog; the pmbridge_links rows
+// whose anchor is in `anchors` and their accounts; every account whose login, folded as
+// FoldedLoginExpression does, is in `folded_logins`, and its link row if it has one. Each
+// account and link once, decoded and ordered as ReadCurrentState does. Index lookups
+// only, in a few queries whatever the number of people. Throws on database errors.
+CurrentState ReadPeople(soci::session& sql, SqlBackend backend,
+                        const std::vector<std::string>& anchors,
+                        const std::vector<std::string>& folded_logins);
+
+// The number of pmbridge_links rows, and of linked accounts that are active super users.
+// Throws on database errors.
+ManagedCounts ReadManagedCounts(soci::session& sql, SqlBackend backend);
 
 }  // namespace pmbridge

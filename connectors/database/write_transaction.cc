@@ -47,6 +47,27 @@ Result<CurrentState> SociWriteTransaction::LoadCurrentState() {
   return state;
 }
 
+Result<CurrentState> SociWriteTransaction::LoadPeople(
+    const std::vector<std::string>& anchors, const std::vector<std::string>& folded_logins) {
+  CurrentState state;
+  Status status = Step("reading the PM database", [&] {
+    state = ReadPeople(db_.session(), db_.backend(), anchors, folded_logins);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return state;
+}
+
+Result<ManagedCounts> SociWriteTransaction::CountManaged() {
+  ManagedCounts counts;
+  Status status = Step("counting the managed accounts", [&] {
+    counts = ReadManagedCounts(db_.session(), db_.backend());
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return counts;
+}
+
 Status SociWriteTransaction::Apply(const Plan& plan, const AuditContext& context) {
   return Step("applying the plan", [&] {
     if (plan.changes.empty()) return Status::Ok();

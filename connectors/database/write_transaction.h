@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bridge/pm_database.h"
 #include "connectors/database/soci_pm_database.h"
@@ -20,6 +21,9 @@ class SociWriteTransaction final : public PmWriteTransaction {
   SociWriteTransaction& operator=(const SociWriteTransaction&) = delete;
 
   Result<CurrentState> LoadCurrentState() override;
+  Result<CurrentState> LoadPeople(const std::vector<std::string>& anchors,
+                                  const std::vector<std::string>& folded_logins) override;
+  Result<ManagedCounts> CountManaged() override;
   Status Apply(const Plan& plan, const AuditContext& context) override;
   Status PutState(const std::string& name, const std::string& value) override;
   Status Commit() override;
