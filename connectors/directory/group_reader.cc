@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bridge/dn.h"
 #include "connectors/directory/attribute_description.h"
+#include "connectors/directory/group_entry.h"
 #include "connectors/directory/paged_search.h"
 
 namespace pmbridge {
@@ -22,20 +22,6 @@ struct UnfinishedGroup {
   std::string type;    // the member attribute type as the server returned it
   std::uint32_t next;  // first value index still missing
 };
-
-void AppendMembers(std::span<const berval> values, DirectoryGroup* group,
-                   std::vector<std::string>* warnings) {
-  group->members.reserve(group->members.size() + values.size());
-  for (const berval& value : values) {
-    Result<std::string> member = NormalizeDn(View(value));
-    if (member.ok()) {
-      group->members.push_back(std::move(member).value());
-    } else {
-      warnings->push_back("group " + group->dn + ": member value '" + std::string(View(value)) +
-                          "' is not a DN (" + member.status().message() + "); skipped");
-    }
-  }
-}
 
 // The slice after `range`, or an error when there is none to ask for.
 Result<std::uint32_t> NextSliceStart(const AttributeRange& range, const std::string& dn) {
@@ -66,7 +52,7 @@ Status FetchRemainingMembers(LdapConnection& connection, const UnfinishedGroup& 
                                        std::string(description) + "'");
             }
             slice = **range;
-            AppendMembers(values, group, warnings);
+            AppendGroupMembers(values, group, warnings);
             return Status::Ok();
           });
     });
@@ -88,44 +74,29 @@ Status FetchRemainingMembers(LdapConnection& connection, const UnfinishedGroup& 
 
 Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
                   DirectorySnapshot* snapshot) {
-  const std::string& member_attribute = config.groups.member_attribute;
-  if (member_attribute.empty()) return Status::InvalidInput("no member attribute is configured");
+  if (config.groups.member_attribute.empty()) {
+    return Status::InvalidInput("no member attribute is configured");
+  }
+  if (config.users.attributes.anchor.empty()) {
+    return Status::InvalidInput("no anchor attribute is configured");
+  }
 
   SearchRequest request;
   request.base = config.groups.base_dn;
   request.scope = LDAP_SCOPE_SUBTREE;
   request.filter = config.groups.filter;
-  request.attributes = {member_attribute};
+  request.attributes = GroupAttributesToRequest(config);
   request.page_size = config.page_size;
 
   std::vector<UnfinishedGroup> unfinished;
   Status searched = PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {
-    Result<std::string> dn = NormalizeDn(entry.dn());
-    if (!dn.ok()) {
-      return Status::Directory("group entry DN '" + std::string(entry.dn()) +
-                               "' cannot be parsed: " + dn.status().message());
+    Result<ParsedGroup> parsed = ParseGroupEntry(entry, config, &snapshot->warnings);
+    if (!parsed.ok()) return parsed.status();
+    if (parsed->more_members) {
+      unfinished.push_back({snapshot->groups.size(), std::string(entry.dn()),
+                            std::move(parsed->more_members->type), parsed->more_members->next});
     }
-    DirectoryGroup group;
-    group.dn = std::move(dn).value();
-    Status status = entry.ForEachAttribute(
-        [&](std::string_view description, std::span<const berval> values) -> Status {
-          const std::string_view type = AttributeType(description);
-          if (!SameAttribute(type, member_attribute)) return Status::Ok();
-          Result<std::optional<AttributeRange>> range = ParseAttributeRange(description);
-          if (!range.ok()) return range.status().WithContext("group " + group.dn);
-          // Other options (a language tag, say) are not member lists.
-          if (!range->has_value() && type.size() != description.size()) return Status::Ok();
-          AppendMembers(values, &group, &snapshot->warnings);
-          if (range->has_value() && !(*range)->is_last()) {
-            Result<std::uint32_t> next = NextSliceStart(**range, group.dn);
-            if (!next.ok()) return next.status();
-            unfinished.push_back(
-                {snapshot->groups.size(), std::string(entry.dn()), std::string(type), *next});
-          }
-          return Status::Ok();
-        });
-    PMB_RETURN_IF_ERROR(status);
-    snapshot->groups.push_back(std::move(group));
+    snapshot->groups.push_back(std::move(parsed->group));
     return Status::Ok();
   });
   PMB_RETURN_IF_ERROR(searched);

@@ -1,5 +1,6 @@
-// Reading the groups: entries under groups.base_dn matching groups.filter, with only their
-// member attribute, completed by ranged retrieval where the server slices it.
+// Reading the groups: entries under groups.base_dn matching groups.filter, with their
+// anchor and member attribute (group_entry.h), completed by ranged retrieval where the
+// server slices the member attribute.
 #pragma once
 
 #include "bridge/config/config.h"
@@ -9,11 +10,12 @@
 
 namespace pmbridge {
 
-// Appends every group to snapshot->groups (paged subtree search). Member values are put in
-// normal form; one that is not a DN is skipped with a warning in snapshot->warnings. When
-// the server returns the member attribute in slices ("member;range=0-1499", Active
-// Directory above 1500 values), the rest is fetched slice by slice with base searches; any
-// failure there fails the read. A group DN that cannot be parsed fails the read.
+// Appends every group to snapshot->groups (paged subtree search), each converted by
+// ParseGroupEntry: a group without an anchor value or with a DN that cannot be parsed fails
+// the read; a member value that is not a DN is skipped with a warning in
+// snapshot->warnings. When the server returns the member attribute in slices
+// ("member;range=0-1499", Active Directory above 1500 values), the rest is fetched slice by
+// slice with base searches; any failure there fails the read.
 Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
                   DirectorySnapshot* snapshot);
 

@@ -79,6 +79,37 @@ TEST_F(LdapSnapshotTest, ReadsTheClinicGroupsWithNormalisedMembers) {
   EXPECT_EQ(members("pm-nurses"), Sorted({"uid=erin" + people}));
   EXPECT_EQ(members("pm-admins"), Sorted({"uid=alice" + people, "uid=hank" + people}));
   EXPECT_EQ(members("staff-social"), Sorted({"uid=bob" + people, "uid=frank" + people}));
+
+  // Every group carries its entryUUID, as users do.
+  std::set<std::string> anchors;
+  for (const DirectoryGroup& group : snapshot->groups) {
+    EXPECT_TRUE(LooksLikeUuid(group.anchor)) << group.dn << ": " << group.anchor;
+    anchors.insert(group.anchor);
+  }
+  EXPECT_EQ(anchors.size(), 6u);
+}
+
+TEST_F(LdapSnapshotTest, GroupWithoutAnchorFailsTheWholeRead) {
+  // Every person has the anchor attribute, the groups do not.
+  std::string ldif;
+  int number = 1000;
+  for (const char* uid : {"alice", "hank", "bob", "carol", "dave", "erin", "frank", "grace"}) {
+    ldif += std::string("dn: uid=") + uid +
+            ",ou=people,dc=clinic,dc=example\nchangetype: modify\nadd: employeeNumber\n"
+            "employeeNumber: " +
+            std::to_string(++number) + "\n\n";
+  }
+  server_->Modify(ldif);
+  DirectoryConfig config = Config();
+  config.users.attributes.anchor = "employeeNumber";
+  Result<DirectorySnapshot> snapshot = ReadClinic(config);
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
+  EXPECT_NE(
+      snapshot.status().message().find("group cn=pm-front-desk,ou=groups,dc=clinic,dc=example "
+                                       "has no employeeNumber value"),
+      std::string::npos)
+      << snapshot.status().message();
 }
 
 TEST_F(LdapSnapshotTest, ConnectIsIdempotentAndReadsRepeat) {
