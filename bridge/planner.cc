@@ -156,6 +156,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   for (const AccountLink& link : current.links) {
     if (desired.entitled_by_anchor.count(link.anchor) != 0) continue;
     if (desired.untouchable_anchors.count(link.anchor) != 0) continue;
+    if (options.only_anchors != nullptr && options.only_anchors->count(link.anchor) == 0) continue;
     auto acc = account_by_id.find(link.user_id);
     if (acc == account_by_id.end()) continue;
     const PmAccount& account = *acc->second;
@@ -177,6 +178,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
       change.dn = who.user.dn;
       change.disabled_reason = who.reason;
     } else {
+      change.dn = link.dn;  // where the person was last seen
       change.disabled_reason =
           "no longer in the directory: the entry was deleted or moved out of " +
           (options.users_base_dn.empty() ? std::string("the users base") : options.users_base_dn);
@@ -190,6 +192,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   // Rule 7: unmanaged active accounts are not the bridge's, but someone must look at them.
   std::vector<const PmAccount*> unmanaged;
   for (const PmAccount& a : current.accounts) {
+    if (options.only_anchors != nullptr) break;
     if (a.fields.active && managed_ids.count(a.user_id) == 0) unmanaged.push_back(&a);
   }
   std::stable_sort(unmanaged.begin(), unmanaged.end(), [](const PmAccount* a, const PmAccount* b) {

@@ -2,6 +2,9 @@
 // (behaviour rules 1, 3, 4 and 7's warnings). Pure: no I/O, no clock.
 #pragma once
 
+#include <string>
+#include <unordered_set>
+
 #include "bridge/config/mapping.h"
 #include "bridge/desired_state.h"
 #include "bridge/plan.h"
@@ -11,6 +14,10 @@ namespace pmbridge {
 
 struct PlanOptions {
   std::string users_base_dn;  // for the "moved out of the base" reason
+  // A partial plan (the daemon's per-person path): only links whose anchor is listed may
+  // be disabled, and unmanaged accounts are not reported — `current` then holds only
+  // the people concerned, not the whole database.
+  const std::unordered_set<std::string>* only_anchors = nullptr;
 };
 
 // Builds the plan that brings the managed accounts of `current` to `desired`:

@@ -82,6 +82,9 @@ struct SafetyConfig {
 
 struct DaemonConfig {
   std::chrono::seconds full_reconcile_interval{3600};
+  // The daemon's mass-disable guard counts disables over this sliding window against
+  // safety.max_disables_per_run.
+  std::chrono::seconds disable_window{900};
   std::string admin_listen = "127.0.0.1:9464";
 };
 

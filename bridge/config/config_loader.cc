@@ -798,12 +798,19 @@ void ConfigReader::ReadSafety(const YamlField& field, SafetyConfig* safety) {
 }
 
 void ConfigReader::ReadDaemon(const YamlField& field, DaemonConfig* daemon) {
-  YamlMap map(file_, field.value, Names({"full_reconcile_interval", "admin_listen"}));
+  YamlMap map(file_, field.value,
+              Names({"full_reconcile_interval", "disable_window", "admin_listen"}));
   if (!map.ok()) return;
   if (const YamlField* f = map.Find("full_reconcile_interval")) {
     if (std::optional<std::chrono::seconds> d =
             ReadDuration(f->value, std::chrono::hours(24 * 31))) {
       daemon->full_reconcile_interval = *d;
+    }
+  }
+  if (const YamlField* f = map.Find("disable_window")) {
+    if (std::optional<std::chrono::seconds> d =
+            ReadDuration(f->value, std::chrono::hours(24 * 31))) {
+      daemon->disable_window = *d;
     }
   }
   if (const YamlField* f = map.Find("admin_listen")) {

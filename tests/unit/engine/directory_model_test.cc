@@ -1,0 +1,205 @@
+// The daemon's per-person path must grant exactly what a full resolution grants, and a
+// change must touch exactly the people it can affect.
+#include "bridge/directory_model.h"
+
+#include <gtest/gtest.h>
+
+#include "bridge/disable_guard.h"
+#include "bridge/resolver.h"
+#include "tests/unit/engine/clinic_builder.h"
+
+namespace pmbridge::testing {
+namespace {
+
+using Kind = DirectoryEvent::Kind;
+
+ClinicBuilder Clinic() {
+  ClinicBuilder b;
+  for (const char* uid : {"alice", "bob", "carol", "dave", "erin", "frank"}) b.Person(uid);
+  b.Member("pm-admins", "alice")
+      .Member("pm-front-desk", "bob")
+      .Member("pm-front-desk", "erin")
+      .Member("pm-front-desk", "group:front-desk-temps")
+      .Member("front-desk-temps", "dave")
+      .Member("pm-billing", "carol")
+      .Member("pm-nurses", "erin");
+  return b;
+}
+
+std::set<std::string> Anchors(const TouchedPeople& touched) {
+  std::set<std::string> out;
+  for (const auto& [anchor, at] : touched) out.insert(anchor);
+  return out;
+}
+
+const DirectoryUser& UserOf(const DirectorySnapshot& s, const std::string& uid) {
+  for (const DirectoryUser& u : s.users) {
+    if (u.login == uid) return u;
+  }
+  throw std::runtime_error("no user " + uid);
+}
+
+const DirectoryGroup& GroupOf(const DirectorySnapshot& s, const std::string& cn) {
+  for (const DirectoryGroup& g : s.groups) {
+    if (g.dn == GroupDn(cn)) return g;
+  }
+  throw std::runtime_error("no group " + cn);
+}
+
+DirectoryEvent Event(Kind kind) {
+  DirectoryEvent e;
+  e.kind = kind;
+  e.received = std::chrono::steady_clock::now();
+  return e;
+}
+
+TEST(DirectoryModelTest, PerPersonResolutionMatchesTheFullResolution) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  const Catalog catalog = ClinicBuilder::ClinicCatalog();
+  DesiredState full = Resolve(b.snapshot(), b.mapping(), catalog, {});
+  for (const DirectoryUser& user : b.snapshot().users) {
+    TouchedPeople touched{{user.anchor, {}}};
+    DesiredState one =
+        ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(), catalog, {});
+    auto in_full = full.entitled_by_anchor.find(user.anchor);
+    auto in_one = one.entitled_by_anchor.find(user.anchor);
+    ASSERT_EQ(in_full == full.entitled_by_anchor.end(), in_one == one.entitled_by_anchor.end())
+        << user.login;
+    if (in_one == one.entitled_by_anchor.end()) continue;
+    const Entitlement& a = full.entitled[in_full->second];
+    const Entitlement& e = one.entitled[in_one->second];
+    EXPECT_EQ(a.fields, e.fields) << user.login;
+    ASSERT_EQ(a.grants.size(), e.grants.size()) << user.login;
+    for (std::size_t i = 0; i < a.grants.size(); ++i) {
+      EXPECT_EQ(a.grants[i].ToString(), e.grants[i].ToString()) << user.login;
+    }
+  }
+}
+
+TEST(DirectoryModelTest, AUserChangeTouchesThatUserOnly) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kUserPut);
+  e.user = UserOf(b.snapshot(), "bob");
+  e.user.email = "robert@clinic.example";
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob"}));
+}
+
+TEST(DirectoryModelTest, AGroupChangeTouchesItsNestedMembersBeforeAndAfter) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupPut);
+  e.group = GroupOf(b.snapshot(), "pm-front-desk");
+  std::erase(e.group.members, UserDn("bob"));
+  e.group.members.push_back(UserDn("frank"));
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  // bob left, frank joined, erin and dave (through front-desk-temps) are re-checked.
+  EXPECT_EQ(Anchors(touched),
+            (std::set<std::string>{"uuid-bob", "uuid-dave", "uuid-erin", "uuid-frank"}));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 1u);
+}
+
+TEST(DirectoryModelTest, AGroupDeleteTouchesItsMembers) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupGone);
+  e.anchor = GroupOf(b.snapshot(), "front-desk-temps").anchor;
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-dave"}));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_TRUE(d.entitled.empty());
+}
+
+TEST(DirectoryModelTest, APresentSetRemovesWhatItDoesNotList) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  batch.users_present.emplace();
+  for (const DirectoryUser& u : b.snapshot().users) {
+    if (u.login != "carol") batch.users_present->insert(u.anchor);
+  }
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-carol"}));
+  EXPECT_EQ(model.user_count(), b.snapshot().users.size() - 1);
+  EXPECT_TRUE(model.PeopleFor(touched).empty());  // gone: nobody to resolve, so a disable
+}
+
+TEST(DirectoryModelTest, ALoginChangeTouchesEveryoneSharingTheOldOrNewLogin) {
+  ClinicBuilder b = Clinic();
+  b.Person("bob2").Member("pm-billing", "bob2");
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  // bob2 renamed to "BOB": a conflict with bob, so both are touched.
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kUserPut);
+  e.user = UserOf(b.snapshot(), "bob2");
+  e.user.login = "BOB";
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob", "uuid-bob2"}));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.conflicts.size(), 1u);
+  EXPECT_EQ(d.untouchable_anchors.size(), 2u);
+
+  // Renamed back: both touched again, the conflict is gone.
+  e.user.login = "bob2";
+  batch.events = {e};
+  touched.clear();
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob", "uuid-bob2"}));
+  d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                    ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_TRUE(d.conflicts.empty());
+  EXPECT_EQ(d.entitled.size(), 2u);
+}
+
+TEST(DirectoryModelTest, MembershipCyclesAreSafe) {
+  ClinicBuilder b = Clinic();
+  b.Member("front-desk-temps", "group:pm-front-desk");  // a cycle
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  TouchedPeople touched{{"uuid-dave", {}}};
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  ASSERT_EQ(d.entitled.size(), 1u);
+  EXPECT_EQ(d.entitled[0].grants.size(), 1u);
+  EXPECT_EQ(d.entitled[0].grants[0].via, GroupDn("front-desk-temps"));
+}
+
+TEST(DisableGuardTest, HoldsABatchPastTheLimitButNotALaterSingleDeparture) {
+  DisableGuard guard(std::chrono::seconds(600));
+  const auto t0 = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  EXPECT_TRUE(guard.Admit(1, 3, t0));
+  EXPECT_FALSE(guard.Admit(5, 3, t0));  // the burst: held, not counted
+  EXPECT_EQ(guard.InWindow(t0), 1u);
+  EXPECT_TRUE(guard.Admit(1, 3, t0 + std::chrono::seconds(1)));
+  EXPECT_TRUE(guard.Admit(1, 3, t0 + std::chrono::seconds(2)));
+  EXPECT_FALSE(guard.Admit(1, 3, t0 + std::chrono::seconds(3)));   // the window is full
+  EXPECT_TRUE(guard.Admit(1, 3, t0 + std::chrono::seconds(601)));  // the first slid out
+}
+
+}  // namespace
+}  // namespace pmbridge::testing
