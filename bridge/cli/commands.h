@@ -15,5 +15,6 @@ int RunReconcile(CommandContext& context, const std::vector<std::string>& args);
 int RunExplain(CommandContext& context, const std::vector<std::string>& args);
 int RunDb(CommandContext& context, const std::vector<std::string>& args);
 int RunStatus(CommandContext& context, const std::vector<std::string>& args);
+int RunDaemon(CommandContext& context, const std::vector<std::string>& args);
 
 }  // namespace pmbridge

@@ -22,6 +22,7 @@ commands:
   explain LOGIN [--format text|json]  where each right, provider and flag of LOGIN comes from
   db init                           create the bridge's tables (and the reference PM schema)
   status                            last reconcile, sync position, counts, audit chain
+  run [--log-format text|json]      the daemon: reconcile, then follow the directory
 
 FILE defaults to $PMBRIDGE_CONFIG, else /etc/pmbridge/bridge.yaml.
 `pmbridge COMMAND --help` shows a command's options.
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
       {"explain", pmbridge::RunExplain},
       {"db", pmbridge::RunDb},
       {"status", pmbridge::RunStatus},
+      {"run", pmbridge::RunDaemon},
   };
   auto it = commands.find(command);
   if (it == commands.end()) {

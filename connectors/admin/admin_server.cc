@@ -434,7 +434,9 @@ Response AdminServer::Impl::Route(const HttpRequest& request) {
     if (request.path == "/healthz") {
       if (request.method != "GET") return method_not_allowed("GET");
       const HealthReport health = handlers_.health ? handlers_.health() : HealthReport{};
-      if (health.ok) return TextResponse(200, "ok\n");
+      if (health.ok) {
+        return TextResponse(200, health.detail.empty() ? "ok\n" : "ok: " + health.detail + "\n");
+      }
       return TextResponse(503, (health.detail.empty() ? "unhealthy" : health.detail) + "\n");
     }
     if (request.path == "/metrics") {

@@ -24,7 +24,7 @@ class Logger;
 
 struct HealthReport {
   bool ok = true;
-  std::string detail;  // why not, for the 503 body and the operator
+  std::string detail;  // the state, or why not healthy: the body after "ok: " or of the 503
 };
 
 // Called on the listener's thread, one request at a time: keep them quick (read a flag,
