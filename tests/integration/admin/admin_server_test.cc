@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bridge/metrics.h"
-#include "tests/integration/admin/http_client.h"
+#include "tests/support/http_client.h"
 
 namespace pmbridge {
 namespace {
@@ -25,7 +25,10 @@ class AdminServerTest : public ::testing::Test {
   // Starts a server on an ephemeral loopback port with handlers that read this fixture.
   void StartServer(AdminServerOptions options = {}) {
     AdminHandlers handlers;
-    handlers.health = [this] { return HealthReport{healthy_.load(), "directory unreachable"}; };
+    handlers.health = [this] {
+      const bool ok = healthy_.load();
+      return HealthReport{ok, ok ? ok_detail_ : "directory unreachable"};
+    };
     handlers.metrics = [this] { return metrics_.RenderPrometheus(); };
     handlers.request_reconcile = [this] {
       ++reconcile_requests_;
@@ -45,6 +48,7 @@ class AdminServerTest : public ::testing::Test {
 
   BridgeMetrics metrics_;
   std::atomic<bool> healthy_{true};
+  std::string ok_detail_;  // set before StartServer
   std::atomic<bool> accept_reconcile_{true};
   std::atomic<int> reconcile_requests_{0};
   std::unique_ptr<AdminServer> server_;
@@ -60,6 +64,14 @@ TEST_F(AdminServerTest, HealthzSaysOk) {
   EXPECT_EQ(reply.Header("connection"), "close");
   EXPECT_EQ(reply.Header("content-type"), "text/plain; charset=utf-8");
   EXPECT_FALSE(reply.Header("date").empty());
+}
+
+TEST_F(AdminServerTest, HealthzOkCarriesTheState) {
+  ok_detail_ = "following the directory; 5 disables held";
+  StartServer();
+  const HttpReply reply = Get(port_, "/healthz");
+  EXPECT_EQ(reply.status, 200) << reply.raw;
+  EXPECT_EQ(reply.body, "ok: following the directory; 5 disables held\n");
 }
 
 TEST_F(AdminServerTest, HealthzUnhealthyIs503WithTheDetail) {

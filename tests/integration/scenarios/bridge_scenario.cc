@@ -61,6 +61,7 @@ void BridgeScenario::WriteConfig() {
   line("mappings: mappings/");
   line("safety:");
   line("  max_disables_per_run: " + max_disables_);
+  c += daemon_section_;
   WriteFile(dir_->File("bridge.yaml"), c);
 }
 

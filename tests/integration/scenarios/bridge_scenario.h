@@ -58,7 +58,8 @@ class BridgeScenario : public ::testing::TestWithParam<Backend> {
   std::string db_backend_;  // "sqlite3" or "postgresql"
   std::string db_connect_;  // SOCI key=value form
   std::string max_disables_ = "25";
-  std::string users_filter_;  // empty: the flavour default
+  std::string users_filter_;    // empty: the flavour default
+  std::string daemon_section_;  // appended to bridge.yaml as is ("daemon:\n  ...")
 };
 
 // The mapping file of the sample clinic (mappings/clinic.yaml in the source tree).
