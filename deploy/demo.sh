@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The pmbridge demo: installs what is needed, builds, starts a throwaway OpenLDAP server on
 # loopback seeded with a sample clinic directory, and reconciles it into a SQLite practice
-# database — then shows the accounts, a departure and an explanation. Leaves nothing
+# database — then shows the accounts, a departure, an explanation, and the daemon
+# following the directory and disabling a departure as it happens. Leaves nothing
 # running; the demo's files stay in ./demo-run for a look.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,12 @@ mkdir -p "$run/slapd"
 # A free port on loopback for the demo's slapd (and the next one for ldaps).
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 eval "$(bash tests/fixtures/slapd.sh start "$run/slapd" "$port" tests/fixtures/clinic.ldif)"
-trap 'bash tests/fixtures/slapd.sh stop "$run/slapd" >/dev/null 2>&1 || true' EXIT
+daemon_pid=
+cleanup() {
+  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; fi
+  bash tests/fixtures/slapd.sh stop "$run/slapd" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
@@ -27,8 +33,10 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 # The administrator's files: the example config with this demo's URL and paths.
 printf '%s\n' 'pmbridge-demo-secret' >"$run/ldap.secret"
 chmod 600 "$run/ldap.secret"
+admin_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed -e "s|url: ldap://127.0.0.1:3890|url: $LDAP_URL|" \
     -e "s|mappings: ../mappings/|mappings: $here/mappings/|" \
+    -e "s|admin_listen: 127.0.0.1:9464|admin_listen: 127.0.0.1:$admin_port|" \
     config/bridge.yaml >"$run/bridge.yaml"
 export PMBRIDGE_CONFIG=$run/bridge.yaml
 
@@ -81,6 +89,39 @@ accounts
 
 step "A second run finds nothing to do"
 show "$pmbridge" plan
+
+step "The daemon: it follows the directory and disables a departure within milliseconds"
+# Waits up to 60 s for a shell condition.
+await() {
+  local i
+  for i in $(seq 600); do
+    if eval "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "demo: timed out waiting for: $1" >&2
+  cat "$run/daemon.log" >&2
+  exit 1
+}
+admin() { python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:'"$admin_port"'" + sys.argv[1]).read().decode(), end="")' "$1"; }
+printf '$ %s run &\n' "$pmbridge"
+"$pmbridge" run >"$run/daemon.log" 2>&1 &
+daemon_pid=$!
+await 'grep -q reconcile.done "$run/daemon.log"'
+show admin /healthz
+echo "Grace leaves: her entry is deleted while the daemon runs."
+ldapdelete -x -H "$LDAP_URL" -D cn=admin,dc=clinic,dc=example -w admin-secret \
+  uid=grace,ou=people,dc=clinic,dc=example
+await '[ "$(sqlite3 "$run/practice.db" "SELECT active FROM pm_users WHERE login_id = '"'grace'"'")" = 0 ]'
+grep 'change.applied' "$run/daemon.log" | grep -v 'full reconcile' || true
+admin /metrics | awk '
+  /^pmbridge_removal_to_disable_seconds_sum/ { sum = $2 }
+  /^pmbridge_removal_to_disable_seconds_count/ { n = $2 }
+  END { if (n > 0) printf "removal to committed disable, as the daemon measured it: %.1f ms\n", 1000 * sum / n }'
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" || true
+daemon_pid=
+echo "The daemon's log is $run/daemon.log."
 
 step "Status"
 show "$pmbridge" status
