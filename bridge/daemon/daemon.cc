@@ -152,13 +152,20 @@ void Daemon::Backoff(const Status& why, bool directory) {
   } else {
     metrics_.RecordDatabaseError();
   }
-  const char* side = directory ? "directory" : "database";
-  log_.Error(directory ? "directory.unavailable" : "database.unavailable",
-             {{"error", why.ToString()},
-              {"retry_in_ms", static_cast<std::int64_t>(backoff_.count())},
-              {"note", "nobody is disabled while the directory cannot be read"}});
-  SetHealth(false, std::string(side) + " unavailable: " + why.ToString());
-  if (env_.status) env_.status(std::string(side) + " unavailable, retrying");
+  // A mapping that no longer matches the PM database (a module or provider removed there)
+  // is not an outage: it needs an administrator, and says so.
+  const bool mismatch = !directory && why.code() == ErrorCode::kInvalidInput;
+  const char* event = directory  ? "directory.unavailable"
+                      : mismatch ? "mapping.mismatch"
+                                 : "database.unavailable";
+  const std::string state = directory  ? "directory unavailable"
+                            : mismatch ? "the mappings do not match the PM database"
+                                       : "database unavailable";
+  log_.Error(event, {{"error", why.ToString()},
+                     {"retry_in_ms", static_cast<std::int64_t>(backoff_.count())},
+                     {"note", "nothing is changed until this is resolved; nobody is disabled"}});
+  SetHealth(false, state + ": " + why.ToString());
+  if (env_.status) env_.status(state + ", retrying");
 }
 
 Status Daemon::Open() {
@@ -455,6 +462,22 @@ Status Daemon::ApplyPending() {
   return Status::Ok();
 }
 
+Status Daemon::CheckAgainstCatalog(const Mapping& mapping, PmDatabase& database) {
+  Result<std::unique_ptr<PmWriteTransaction>> txn = database.BeginWrite();
+  if (!txn.ok()) {
+    return txn.status().WithContext(
+        "cannot check the new mappings against the PM database; send SIGHUP again once it "
+        "is reachable");
+  }
+  Result<CurrentState> nobody = (*txn)->LoadPeople({}, {});  // the catalog alone
+  if (!nobody.ok()) return nobody.status();
+  Diagnostics errors = CheckMappingAgainstCatalog(mapping, nobody->catalog);
+  if (errors.has_errors()) {
+    return Status::InvalidInput("the mappings do not match the PM database:\n" + errors.ToString());
+  }
+  return Status::Ok();
+}
+
 void Daemon::NoteHeld(const std::vector<std::string>& touched_anchors, const GuardedPlan& guarded) {
   for (const std::string& anchor : touched_anchors) held_.erase(anchor);
   for (const Change& c : guarded.held_disables) held_[c.anchor] = c.login;
@@ -486,14 +509,22 @@ void Daemon::Reload() {
   if (env_.reloading) env_.reloading();
   log_.Info("reload.started");
   Result<std::unique_ptr<BridgeFiles>> next = env_.load_files();
-  if (!next.ok()) {
-    log_.Error("reload.refused", {{"error", next.status().message()},
+  Result<DaemonConnections> next_conns =
+      next.ok() ? env_.open((*next)->config) : Result<DaemonConnections>(next.status());
+  if (next_conns.ok()) {
+    // A mapping that names a module or provider the PM database lacks would stop every
+    // change, departures included: check it before it replaces the one in force.
+    Status matches = CheckAgainstCatalog((*next)->mapping, *next_conns->database);
+    if (!matches.ok()) next_conns = std::move(matches);
+  }
+  if (!next_conns.ok()) {
+    log_.Error("reload.refused", {{"error", next_conns.status().message()},
                                   {"kept", "the old config and mappings stay in force"}});
     if (env_.ready) env_.ready();
     return;
   }
   if (conns_.follower) conns_.follower->Stop();
-  conns_ = DaemonConnections{};
+  conns_ = std::move(next_conns).value();
   files_ = std::move(next).value();
   model_.SetMapping(files_->mapping, files_->config.directory.groups.nested);
   guard_.set_window(files_->config.daemon.disable_window);

@@ -91,6 +91,8 @@ class Daemon {
   // Recomputes the people in pending_ and commits them with `position_`.
   Status ApplyPending();
   void Reload();
+  // Whether `mapping` names only modules and providers `database` has.
+  static Status CheckAgainstCatalog(const Mapping& mapping, PmDatabase& database);
   void Wait(std::chrono::milliseconds timeout);
   void Backoff(const Status& why, bool directory);
   void SetHealth(bool ok, std::string detail);

@@ -47,6 +47,15 @@ class DaemonScenario : public BridgeScenario {
     EXPECT_EQ(code, std::optional<int>(0)) << daemon_->Log();
   }
 
+  static int Count(const std::string& haystack, const std::string& needle) {
+    int n = 0;
+    for (std::size_t at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + needle.size())) {
+      ++n;
+    }
+    return n;
+  }
+
   bool Logged(const std::string& text) {
     return daemon_ && daemon_->Log().find(text) != std::string::npos;
   }
@@ -184,6 +193,20 @@ TEST_P(DaemonScenario, ABrokenMappingOnReloadKeepsTheOldOne) {
   AddMember("pm-billing", "frank");
   ASSERT_TRUE(Eventually([&] { return Active("frank"); })) << daemon_->Log();
   EXPECT_TRUE(Holds(Account("frank"), "charges", kEdit));
+
+  // Valid YAML, but naming a provider the PM database does not have: refused as well,
+  // since it would stop every change, departures included.
+  std::string unknown_provider = ClinicMapping();
+  const std::string nurses = "providers: [DRPATEL]";
+  ASSERT_NE(unknown_provider.find(nurses), std::string::npos);
+  unknown_provider.replace(unknown_provider.find(nurses), nurses.size(), "providers: [DRWHO]");
+  WriteMapping(unknown_provider);
+  daemon_->Signal(SIGHUP);
+  ASSERT_TRUE(Eventually([&] { return Count(daemon_->Log(), "reload.refused") == 2; }))
+      << daemon_->Log();
+  EXPECT_TRUE(Logged("DRWHO")) << daemon_->Log();
+  DeleteEntry("uid=grace,ou=people,dc=clinic,dc=example");
+  ASSERT_TRUE(Eventually([&] { return Disabled("grace"); })) << daemon_->Log();
 
   // A good edit takes effect: billing loses payments:delete.
   std::string mapping = ClinicMapping();
