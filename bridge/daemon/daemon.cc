@@ -237,11 +237,7 @@ int Daemon::Run() {
 
     // Retry a batch the database refused, once its backoff is over.
     if ((!pending_.empty() || position_dirty_) && now >= retry_at_) {
-      if (Status s = ApplyPending(); !s.ok()) {
-        Backoff(s, false);
-      } else {
-        backoff_ = milliseconds(0);
-      }
+      ApplyPendingOrBackOff();
       continue;
     }
 
@@ -270,12 +266,7 @@ int Daemon::Run() {
       position_dirty_ = true;
     }
     if (retry_at_ > Steady::now()) continue;  // the database is backing off
-    if (Status s = ApplyPending(); !s.ok()) {
-      Backoff(s, false);
-    } else {
-      backoff_ = milliseconds(0);
-      SetHealth(true, FollowingDetail());
-    }
+    ApplyPendingOrBackOff();
   }
   if (env_.stopping) env_.stopping();
   log_.Info("daemon.stopped");
@@ -387,6 +378,15 @@ Status Daemon::ReconcileEveryone(const std::string& why) {
                                {"conflicts", applied.conflicts.size()},
                                {"held_disables", guarded.held_disables.size()}});
   return Status::Ok();
+}
+
+void Daemon::ApplyPendingOrBackOff() {
+  if (Status s = ApplyPending(); !s.ok()) {
+    Backoff(s, false);
+    return;
+  }
+  backoff_ = milliseconds(0);
+  SetHealth(true, FollowingDetail());
 }
 
 Status Daemon::ApplyPending() {

@@ -90,6 +90,8 @@ class Daemon {
   Status ReconcileEveryone(const std::string& why);
   // Recomputes the people in pending_ and commits them with `position_`.
   Status ApplyPending();
+  // ApplyPending, then back off on failure or mark the daemon healthy again.
+  void ApplyPendingOrBackOff();
   void Reload();
   // Whether `mapping` names only modules and providers `database` has.
   static Status CheckAgainstCatalog(const Mapping& mapping, PmDatabase& database);

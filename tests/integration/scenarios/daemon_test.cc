@@ -150,6 +150,21 @@ TEST_P(DaemonScenario, SurvivesADirectoryRestartWithoutDisablingAnyone) {
   }
 }
 
+TEST_P(DaemonScenario, ReconnectsToTheDatabaseAfterLosingIt) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "SQLite has no connection to lose";
+  StartDaemon();
+  // The server ends every other session of the database: the daemon's connection is gone.
+  Sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND pid <> pg_backend_pid()");
+  DeleteEntry("uid=bob,ou=people,dc=clinic,dc=example");
+  ASSERT_TRUE(Eventually([&] { return Disabled("bob"); })) << daemon_->Log();
+  EXPECT_TRUE(Logged("database.unavailable")) << daemon_->Log();
+  for (const char* login : {"alice", "hank", "carol", "dave", "erin", "grace"}) {
+    EXPECT_TRUE(Active(login)) << login;
+  }
+  EXPECT_EQ(Get(admin_port_, "/healthz").status, 200);
+}
+
 TEST_P(DaemonScenario, HoldsABurstOfDisablesButStillAppliesASingleDeparture) {
   max_disables_ = "2";
   WriteConfig();
