@@ -2,17 +2,13 @@
 #include "connectors/systemd/notifier.h"
 
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstddef>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 #include <string>
 
+#include "tests/support/notify_socket.h"
 #include "tests/support/process.h"
 
 namespace pmbridge {
@@ -46,46 +42,6 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-// A bound AF_UNIX datagram socket: what systemd listens on. `name` is a path, or an
-// abstract name starting with '@'.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& name) {
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, name.data(), name.size());
-    socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
-    if (name.front() == '@') {
-      address.sun_path[0] = '\0';
-    } else {
-      ++length;
-    }
-    bound_ = fd_ >= 0 && bind(fd_, reinterpret_cast<const sockaddr*>(&address), length) == 0;
-  }
-  ~NotifySocket() {
-    if (fd_ >= 0) close(fd_);
-  }
-  NotifySocket(const NotifySocket&) = delete;
-  NotifySocket& operator=(const NotifySocket&) = delete;
-
-  bool bound() const { return bound_; }
-
-  // The next datagram; "" if none arrives within a safety limit (not a timing threshold:
-  // Notify() has already sent it when this is called).
-  std::string Receive() {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, 10000) != 1) return "";
-    char buf[4096];
-    const ssize_t n = recv(fd_, buf, sizeof buf, 0);
-    return n < 0 ? "" : std::string(buf, static_cast<std::size_t>(n));
-  }
-
- private:
-  int fd_ = -1;
-  bool bound_ = false;
-};
-
 class SystemdNotifierTest : public ::testing::Test {
  protected:
   testing::TempDir dir_;
@@ -93,7 +49,7 @@ class SystemdNotifierTest : public ::testing::Test {
 
 TEST_F(SystemdNotifierTest, SendsEachStateToAPathSocket) {
   const std::string path = dir_.File("notify");
-  NotifySocket systemd(path);
+  testing::NotifySocket systemd(path);
   ASSERT_TRUE(systemd.bound()) << path;
   ScopedEnv env("NOTIFY_SOCKET", path);
   SystemdNotifier notifier;
@@ -111,7 +67,7 @@ TEST_F(SystemdNotifierTest, SendsEachStateToAPathSocket) {
 
 TEST_F(SystemdNotifierTest, ReloadingCarriesTheMonotonicTime) {
   const std::string path = dir_.File("notify");
-  NotifySocket systemd(path);
+  testing::NotifySocket systemd(path);
   ASSERT_TRUE(systemd.bound());
   ScopedEnv env("NOTIFY_SOCKET", path);
   SystemdNotifier notifier;
@@ -126,7 +82,7 @@ TEST_F(SystemdNotifierTest, ReloadingCarriesTheMonotonicTime) {
 
 TEST_F(SystemdNotifierTest, SendsToAnAbstractSocket) {
   const std::string name = "@pmbridge-test-notify-" + std::to_string(getpid());
-  NotifySocket systemd(name);
+  testing::NotifySocket systemd(name);
   ASSERT_TRUE(systemd.bound()) << name;
   ScopedEnv env("NOTIFY_SOCKET", name);
   SystemdNotifier notifier;

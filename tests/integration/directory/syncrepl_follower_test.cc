@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -243,6 +244,66 @@ TEST_F(SyncreplFollowerTest, PersistPhaseChangesArriveAsEvents) {
   EXPECT_NE(position, start->position);
 
   // Resuming from the last position sees nothing new.
+  follower->Stop();
+  Result<FollowBatch> resumed = follower->Start(position);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  for (const DirectoryEvent& e : resumed->events) {
+    ADD_FAILURE() << "unexpected event for " << e.user.dn << e.group.dn << e.anchor;
+  }
+}
+
+// Each departure must reach the caller by itself: its notification wakes Next, and that
+// same Next hands it over, with no later directory change needed to push it through.
+// libldap 2.5's ldap_sync_poll (zero timeout) reads a message off the socket and, its time
+// spent, keeps it queued inside libldap; poll() on the socket then no longer sees it (see
+// SyncreplSession::Drain). Were it left there, Next would return nothing although woken,
+// or sleep until the next change or its timeout: a removal held up for as long.
+//
+// A burst of changes is deliberately not asserted to arrive in one Next: slapd's syncprov
+// sends persist notifications from its own task, after the modify has returned, and
+// nothing a test can observe says that all of them are on the consumer's socket; so one
+// change at a time, each waited for. Every wake-up of Next comes from the socket (no
+// wake_fd, and nothing else changes the directory), so the first Next after a delete
+// must return exactly that delete. The wait is bounded only so that a regression fails
+// with a message instead of hanging the suite.
+TEST_F(SyncreplFollowerTest, EachSingleDeleteArrivesByItself) {
+  constexpr int kDeletes = 20;
+  constexpr auto kPatience = std::chrono::seconds(60);
+  server_->Add(GeneratedUsersLdif(kDeletes));  // people in no group: deleting one is one event
+  std::unique_ptr<DirectoryFollower> follower = Follower();
+  ASSERT_NE(follower, nullptr);
+  Result<FollowBatch> start = follower->Start("");
+  ASSERT_TRUE(start.ok()) << start.status().ToString();
+  ASSERT_TRUE(start->users_present.has_value());
+  ASSERT_EQ(start->users_present->size(), 8u + kDeletes);
+
+  std::string position = start->position;
+  for (int i = 0; i < kDeletes; ++i) {
+    char uid[16];
+    std::snprintf(uid, sizeof uid, "gen%05d", i);
+    const std::string dn = "uid=" + std::string(uid) + kPeople;
+    const std::string anchor = Anchor(dn);
+    server_->Modify("dn: " + dn + "\nchangetype: delete\n");
+
+    const auto asked = std::chrono::steady_clock::now();
+    Result<FollowBatch> batch = follower->Next(kPatience, -1);
+    const bool ran_out = std::chrono::steady_clock::now() - asked >= kPatience;
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_FALSE(ran_out) << "delete " << i << " (" << dn
+                          << ") did not wake Next: its notification was stuck until the wait ran "
+                             "out";
+    ASSERT_EQ(batch->events.size(), 1u)
+        << "delete " << i << " (" << dn << ") woke Next, which returned " << batch->events.size()
+        << " events";
+    EXPECT_EQ(batch->events[0].kind, Kind::kUserGone) << dn;
+    EXPECT_EQ(batch->events[0].anchor, anchor) << dn;
+    EXPECT_FALSE(batch->users_present.has_value());
+    EXPECT_FALSE(batch->position.empty()) << dn;
+    EXPECT_NE(batch->position, position) << dn;
+    if (!batch->position.empty()) position = batch->position;
+  }
+
+  // Nothing was lost on the way: resuming from the last position has nothing new.
   follower->Stop();
   Result<FollowBatch> resumed = follower->Start(position);
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();

@@ -7,6 +7,7 @@
 #include "tests/integration/scenarios/bridge_scenario.h"
 #include "tests/support/background_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/notify_socket.h"
 
 namespace pmbridge::testing {
 namespace {
@@ -283,6 +284,36 @@ TEST_P(DaemonScenario, JsonLogsAreOneObjectPerLine) {
     start = end + 1;
   }
   EXPECT_GT(lines, 3u);
+}
+
+TEST_P(DaemonScenario, TalksToSystemd) {
+  const std::string path = dir_->File("notify");
+  NotifySocket systemd(path);
+  ASSERT_TRUE(systemd.bound()) << path;
+  ++runs_;
+  daemon_ = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{PmbridgeBinary(), "--config", dir_->File("bridge.yaml"), "run"},
+      dir_->File("daemon-systemd.log"),
+      std::map<std::string, std::string>{{"NOTIFY_SOCKET", path}, {"WATCHDOG_USEC", "400000"}});
+  // Reads datagrams until one starts with `prefix`; false if the daemon stops sending.
+  auto await = [&](const std::string& prefix) {
+    for (std::string m = systemd.Receive(); !m.empty(); m = systemd.Receive()) {
+      if (m.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  };
+  // Ready once the first full reconcile has committed, not before.
+  ASSERT_TRUE(await("READY=1")) << daemon_->Log();
+  EXPECT_TRUE(Logged("reconcile.done")) << daemon_->Log();
+  EXPECT_TRUE(Active("alice"));
+  ASSERT_TRUE(await("WATCHDOG=1")) << daemon_->Log();
+  ASSERT_TRUE(await("WATCHDOG=1")) << daemon_->Log();  // and again: it keeps pinging
+  daemon_->Signal(SIGHUP);
+  ASSERT_TRUE(await("RELOADING=1\nMONOTONIC_USEC=")) << daemon_->Log();
+  ASSERT_TRUE(await("READY=1")) << daemon_->Log();
+  daemon_->Signal(SIGTERM);
+  ASSERT_TRUE(await("STOPPING=1")) << daemon_->Log();
+  EXPECT_EQ(daemon_->Wait(seconds(30)), std::optional<int>(0)) << daemon_->Log();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DaemonScenario,

@@ -129,6 +129,87 @@ TEST(DirectoryModelTest, AGroupDeleteTouchesItsMembers) {
   EXPECT_TRUE(d.entitled.empty());
 }
 
+TEST(DirectoryModelTest, AGroupDeleteTouchesTheNestedMembersBelowIt) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupGone);
+  e.anchor = GroupOf(b.snapshot(), "pm-front-desk").anchor;
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  // dave is below it only through front-desk-temps, which stays.
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob", "uuid-dave", "uuid-erin"}));
+  EXPECT_FALSE(model.index().HasGroup(GroupDn("pm-front-desk")));
+  EXPECT_TRUE(model.index().HasGroup(GroupDn("front-desk-temps")));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-dave"), 0u);
+  ASSERT_EQ(d.entitled_by_anchor.count("uuid-erin"), 1u);  // still a nurse
+  const Entitlement& erin = d.entitled[d.entitled_by_anchor.at("uuid-erin")];
+  ASSERT_EQ(erin.grants.size(), 1u);
+  EXPECT_EQ(erin.grants[0].group_dn, GroupDn("pm-nurses"));
+}
+
+TEST(DirectoryModelTest, AGroupRenameTouchesItsOldAndNewMembers) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  // Same anchor, new DN (a modrdn), and a member changed in the same batch.
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupPut);
+  e.group = GroupOf(b.snapshot(), "pm-nurses");
+  e.group.dn = GroupDn("nurses-west");
+  e.group.members = {UserDn("frank")};
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-erin", "uuid-frank"}));
+  // The old DN is no group any more; the mapping names it, not the new one.
+  EXPECT_FALSE(model.index().HasGroup(GroupDn("pm-nurses")));
+  EXPECT_TRUE(model.index().HasGroup(GroupDn("nurses-west")));
+  EXPECT_EQ(model.group_count(), b.snapshot().groups.size());
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 0u);
+  ASSERT_EQ(d.entitled_by_anchor.count("uuid-erin"), 1u);  // still front desk
+  const Entitlement& erin = d.entitled[d.entitled_by_anchor.at("uuid-erin")];
+  ASSERT_EQ(erin.grants.size(), 1u);
+  EXPECT_EQ(erin.grants[0].group_dn, GroupDn("pm-front-desk"));
+
+  // Renamed back: the new DN's members are touched again, and the old DN is gone.
+  e.group.dn = GroupDn("pm-nurses");
+  batch.events = {e};
+  touched.clear();
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-frank"}));
+  EXPECT_FALSE(model.index().HasGroup(GroupDn("nurses-west")));
+  d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                    ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 1u);
+}
+
+TEST(DirectoryModelTest, ANestedGroupRenameTouchesItsMembers) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupPut);
+  e.group = GroupOf(b.snapshot(), "front-desk-temps");
+  e.group.dn = GroupDn("temps");
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-dave"}));
+  // pm-front-desk still lists the old DN (no referential integrity in the directory), so
+  // dave no longer reaches it.
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_TRUE(d.entitled.empty());
+}
+
 TEST(DirectoryModelTest, APresentSetRemovesWhatItDoesNotList) {
   ClinicBuilder b = Clinic();
   DirectoryModel model(b.mapping(), true);
@@ -143,6 +224,30 @@ TEST(DirectoryModelTest, APresentSetRemovesWhatItDoesNotList) {
   EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-carol"}));
   EXPECT_EQ(model.user_count(), b.snapshot().users.size() - 1);
   EXPECT_TRUE(model.PeopleFor(touched).empty());  // gone: nobody to resolve, so a disable
+}
+
+TEST(DirectoryModelTest, APresentSetRemovesUsersAndGroupsItDoesNotList) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  batch.users_present.emplace();
+  for (const DirectoryUser& u : b.snapshot().users) {
+    if (u.login != "carol") batch.users_present->insert(u.anchor);
+  }
+  batch.groups_present.emplace();
+  for (const DirectoryGroup& g : b.snapshot().groups) {
+    if (g.dn != GroupDn("front-desk-temps")) batch.groups_present->insert(g.anchor);
+  }
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-carol", "uuid-dave"}));
+  EXPECT_EQ(model.user_count(), b.snapshot().users.size() - 1);
+  EXPECT_EQ(model.group_count(), b.snapshot().groups.size() - 1);
+  EXPECT_FALSE(model.index().HasGroup(GroupDn("front-desk-temps")));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_TRUE(d.entitled.empty());  // carol is gone, dave lost his only group
 }
 
 TEST(DirectoryModelTest, ALoginChangeTouchesEveryoneSharingTheOldOrNewLogin) {
@@ -174,6 +279,34 @@ TEST(DirectoryModelTest, ALoginChangeTouchesEveryoneSharingTheOldOrNewLogin) {
                     ClinicBuilder::ClinicCatalog(), {});
   EXPECT_TRUE(d.conflicts.empty());
   EXPECT_EQ(d.entitled.size(), 2u);
+}
+
+TEST(DirectoryModelTest, ALoginChangeTouchesTheSharersOfTheOldAndTheNewLoginAtOnce) {
+  ClinicBuilder b = Clinic();
+  b.Person("bob2").Member("pm-billing", "bob2");
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kUserPut);
+  e.user = UserOf(b.snapshot(), "bob2");
+  e.user.login = "bob";  // shares bob's login
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  ASSERT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob", "uuid-bob2"}));
+
+  // From bob's login to carol's: bob (old) and carol (new) are both re-checked.
+  e.user.login = "Carol";
+  batch.events = {e};
+  touched.clear();
+  model.Apply(batch, touched);
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob", "uuid-bob2", "uuid-carol"}));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  ASSERT_EQ(d.conflicts.size(), 1u);
+  EXPECT_EQ(d.untouchable_anchors.size(), 2u);
+  EXPECT_EQ(d.untouchable_anchors.count("uuid-carol"), 1u);
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 1u);  // free of the conflict
 }
 
 TEST(DirectoryModelTest, MembershipCyclesAreSafe) {

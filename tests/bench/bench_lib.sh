@@ -1,0 +1,75 @@
+# Shell helpers shared by the benchmark scripts (sourced, bash): ports, the bridge's config,
+# and a daemon in the background. Fixtures stay in tests/fixtures (slapd.sh, postgres.sh).
+
+# A TCP port on 127.0.0.1 that was free a moment ago.
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# bench_write_config DIR LDAP_URL CONNECTION MAPPINGS ADMIN_PORT
+# Writes DIR/bridge.yaml and DIR/ldap.secret (0600) for the sample clinic: the service
+# account, the default OpenLDAP attributes and syncrepl, CONNECTION ("sqlite3://db=..." or
+# "postgresql://host=..."), and a mass-disable guard of 100%, so the benchmark's removals,
+# one at a time, are never held back.
+bench_write_config() {
+  local dir=$1 url=$2 connection=$3 mappings=$4 admin_port=$5
+  mkdir -p "$dir"
+  (umask 077 && printf '%s\n' 'pmbridge-demo-secret' >"$dir/ldap.secret")
+  chmod 600 "$dir/ldap.secret"
+  cat >"$dir/bridge.yaml" <<EOF_CONFIG
+version: 1
+directory:
+  url: $url
+  bind_dn: cn=pmbridge,ou=services,dc=clinic,dc=example
+  bind_password_file: ldap.secret
+  timeout: 5s
+  users:
+    base_dn: ou=people,dc=clinic,dc=example
+  groups:
+    base_dn: ou=groups,dc=clinic,dc=example
+  change_detection: syncrepl
+database:
+  connection: "$connection"
+mappings: $mappings
+safety:
+  max_disables_per_run: 100%
+daemon:
+  full_reconcile_interval: 1h
+  admin_listen: 127.0.0.1:$admin_port
+EOF_CONFIG
+}
+
+# bench_start_daemon PMBRIDGE CONFIG LOG: starts `pmbridge run` in the background and waits
+# (up to 120 s) for its first reconcile (the log event reconcile.done). Sets
+# BENCH_DAEMON_PID. Fails, showing the log, if the daemon exits or never gets there.
+BENCH_DAEMON_PID=
+bench_start_daemon() {
+  local pmbridge=$1 config=$2 log=$3 tries=0
+  "$pmbridge" --config "$config" run >"$log" 2>&1 &
+  BENCH_DAEMON_PID=$!
+  until grep -q 'reconcile\.done' "$log"; do
+    if ! kill -0 "$BENCH_DAEMON_PID" 2>/dev/null; then
+      BENCH_DAEMON_PID=
+      echo "bench: pmbridge run exited during its first reconcile:" >&2
+      tail -n 40 "$log" >&2
+      return 1
+    fi
+    tries=$((tries + 1))
+    if [ $tries -ge 1200 ]; then
+      echo "bench: pmbridge run did not finish its first reconcile within 120 s:" >&2
+      tail -n 40 "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# SIGTERM to the daemon started above, and wait for it (it stops cleanly, exit 0).
+bench_stop_daemon() {
+  [ -n "$BENCH_DAEMON_PID" ] || return 0
+  local pid=$BENCH_DAEMON_PID status=0
+  BENCH_DAEMON_PID=
+  kill -TERM "$pid" 2>/dev/null || return 0
+  wait "$pid" || status=$?
+  if [ $status -ne 0 ]; then echo "bench: pmbridge run exited with status $status" >&2; fi
+}

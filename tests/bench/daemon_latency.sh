@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The daemon latency benchmark (issue 4), run by `bash tests/bench/run.sh daemon-latency`
+# after the build: usage daemon_latency.sh BUILD_DIR.
+#
+# One slapd (syncprov) on loopback, seeded by clinic_staff_ldif.sh with one population of
+# PMBRIDGE_BENCH_REMOVALS people per phase, each in a mapped group of mappings/clinic.yaml:
+#   1. raw: a bare libldap refreshAndPersist consumer; each person of population "raw" is
+#      deleted by the rootdn, timed from just before the request to the notification.
+#   2. per database (sqlite3, postgresql): `pmbridge db init`, the providers, then
+#      `pmbridge run` follows the directory; after its first reconcile each person of that
+#      database's population is deleted, one at a time, timed until pm_users.active = 0 is
+#      seen on a separate read connection (polled every 200 us). The bare consumer runs
+#      alongside, and the daemon's own histogram is read from GET /metrics.
+# The populations keep the phases apart: a phase's removals are done before the next
+# daemon starts, and never concern the accounts it measures.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(cd "${1:?usage: daemon_latency.sh BUILD_DIR}" && pwd)
+source "$here/bench_lib.sh"
+
+pmbridge=$build/bridge/cli/pmbridge
+measure=$build/tests/bench/daemon_latency
+removals=${PMBRIDGE_BENCH_REMOVALS:-200}
+backends=${PMBRIDGE_BENCH_BACKENDS:-sqlite3 postgresql}
+for program in "$pmbridge" "$measure"; do
+  [ -x "$program" ] || { echo "daemon_latency.sh: $program is not built" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/pmbridge-bench-daemon-latency.XXXXXX)
+pg_dir=
+finished=
+cleanup() {
+  bench_stop_daemon || true
+  bash "$root/tests/fixtures/slapd.sh" stop "$work/slapd" >/dev/null 2>&1 || true
+  if [ -n "$pg_dir" ]; then
+    bash "$root/tests/fixtures/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+  if [ "${PMBRIDGE_BENCH_KEEP:-}" = 1 ] || [ -z "$finished" ]; then
+    echo "(the run's files stay in $work: daemon logs, samples.csv with every removal)" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+report=$work/results.txt
+samples=$work/samples.csv
+echo "phase,uid,removal_to_notification_ms,removal_to_disable_ms" >"$samples"
+
+# Population names double as uid prefixes: raw-00001, sqlite3-00001, postgresql-00001, ...
+"$here/clinic_staff_ldif.sh" "$removals" raw $backends >"$work/clinic.ldif"
+people=$(grep -c '^dn: uid=' "$work/clinic.ldif")
+echo "== slapd with syncprov: $people people in ou=people, 4 mapped groups"
+eval "$(bash "$root/tests/fixtures/slapd.sh" start "$work/slapd" "$(bench_free_port)" \
+  "$work/clinic.ldif")"
+
+echo "== phase raw: $removals removals against a bare refreshAndPersist consumer"
+"$measure" notification --url "$LDAP_URL" --prefix raw --count "$removals" \
+  --report "$report" --samples "$samples"
+
+for backend in $backends; do
+  dir=$work/$backend
+  case $backend in
+    sqlite3)
+      label=SQLite
+      bench_db="db=$dir/practice.db"
+      sql() { sqlite3 "$dir/practice.db" "$1"; }
+      ;;
+    postgresql)
+      label=PostgreSQL
+      pg_dir=$(mktemp -d /tmp/pmbridge-bench-pg.XXXXXX)
+      pg_port=$(bench_free_port)
+      # Prints PG_CONNECT=host=... port=... (spaces inside: not for eval).
+      pg_admin=$(bash "$root/tests/fixtures/postgres.sh" start "$pg_dir" "$pg_port" $$ |
+        sed -n 's/^PG_CONNECT=//p')
+      psql -X -q -v ON_ERROR_STOP=1 -d "$pg_admin" -c "CREATE DATABASE pmbridge_bench"
+      bench_db="host=127.0.0.1 port=$pg_port user=postgres dbname=pmbridge_bench"
+      sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$bench_db" -c "$1"; }
+      ;;
+    *)
+      echo "daemon_latency.sh: unknown backend '$backend' (sqlite3, postgresql)" >&2
+      exit 2
+      ;;
+  esac
+  echo "== phase $label: pmbridge run following slapd into $label"
+  admin_port=$(bench_free_port)
+  bench_write_config "$dir" "$LDAP_URL" "$backend://$bench_db" "$root/mappings/clinic.yaml" \
+    "$admin_port"
+  "$pmbridge" --config "$dir/bridge.yaml" db init >"$dir/db-init.log" 2>&1 ||
+    { cat "$dir/db-init.log" >&2; exit 1; }
+  sql "INSERT INTO pm_providers (code, name) VALUES ('DRSMITH', 'Dr. Smith'),
+         ('DRJONES', 'Dr. Jones'), ('DRPATEL', 'Dr. Patel')"
+  bench_start_daemon "$pmbridge" "$dir/bridge.yaml" "$dir/daemon.log"
+  grep 'reconcile\.done' "$dir/daemon.log" | head -n 1
+  echo "   $removals removals, each waited through before the next"
+  "$measure" disable --url "$LDAP_URL" --backend "$backend" --db "$bench_db" --label "$label" \
+    --admin-port "$admin_port" --prefix "$backend" --count "$removals" \
+    --report "$report" --samples "$samples"
+  bench_stop_daemon
+  if [ "$backend" = postgresql ]; then
+    bash "$root/tests/fixtures/postgres.sh" stop "$pg_dir" >/dev/null
+    rm -rf "$pg_dir"
+    pg_dir=
+  fi
+done
+
+echo
+echo "== results: $(nproc) cores, Linux $(uname -r), $(slapd -VV 2>&1 | grep -o 'slapd [0-9.]*' | head -n 1)"
+cat "$report"
+finished=1

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The benchmarks behind DESIGN.md's "Performance targets". One command: builds pmbridge and
+# the benchmark programs (-DPMBRIDGE_BENCH=ON, RelWithDebInfo) into build-bench, then runs
+# the benchmark named, against real servers on loopback, and prints its figures. Nothing
+# here passes or fails on a timing; the targets are printed beside the figures.
+#
+#   bash tests/bench/run.sh [BENCHMARK]
+#
+#   daemon-latency   (the default; issue 4) removal -> syncrepl notification on a bare
+#                    libldap consumer, and removal -> committed disable through
+#                    `pmbridge run`, on SQLite and PostgreSQL. See daemon_latency.sh.
+#
+# Environment:
+#   PMBRIDGE_BENCH_BUILD     build directory (default: build-bench in the source tree)
+#   PMBRIDGE_BENCH_REMOVALS  removals per phase (default 200)
+#   PMBRIDGE_BENCH_BACKENDS  databases to follow into (default "sqlite3 postgresql")
+#   PMBRIDGE_BENCH_KEEP=1    keep the run's directory (logs, per-removal samples)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+benchmark=${1:-daemon-latency}
+case $benchmark in
+  daemon-latency) ;;
+  -h | --help)
+    usage
+    exit 0
+    ;;
+  *)
+    echo "run.sh: unknown benchmark '$benchmark' (known: daemon-latency)" >&2
+    exit 2
+    ;;
+esac
+
+build=${PMBRIDGE_BENCH_BUILD:-$root/build-bench}
+mkdir -p "$build"
+echo "== building pmbridge and the benchmarks into $build"
+if ! bash "$root/deploy/build.sh" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPMBRIDGE_BENCH=ON -DPMBRIDGE_TESTS=OFF >"$build/bench-build.log" 2>&1; then
+  tail -n 40 "$build/bench-build.log" >&2
+  echo "run.sh: the build failed (whole log: $build/bench-build.log)" >&2
+  exit 1
+fi
+
+case $benchmark in
+  daemon-latency) exec bash "$here/daemon_latency.sh" "$build" ;;
+esac
