@@ -18,7 +18,10 @@ run_suite() {
   (cd "$dir" && ctest --output-on-failure -j 2 --timeout 600) || status=1
 }
 
-run_suite "release" build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPMBRIDGE_WERROR=ON
+# The release build compiles the benchmarks too (tests/bench/run.sh runs them), so they
+# cannot rot unnoticed.
+run_suite "release" build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPMBRIDGE_WERROR=ON \
+  -DPMBRIDGE_BENCH=ON
 # detect_leaks: the sanitizer build also checks that every libldap/SOCI handle is freed.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 run_suite "sanitizer" build-asan -DCMAKE_BUILD_TYPE=Debug -DPMBRIDGE_WERROR=ON \

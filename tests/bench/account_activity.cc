@@ -5,22 +5,26 @@
 namespace pmbridge::bench {
 
 AccountActivity::AccountActivity(const std::string& backend, const std::string& connect)
-    : sql_(backend, connect) {
+    : sql_(backend, connect),
+      query_((sql_.prepare << "SELECT active FROM pm_users WHERE login_id = :login",
+              soci::into(active_, indicator_), soci::use(login_))) {
   // A WAL reader can still meet a moment of exclusive locking (a checkpoint restarting the
   // log); wait it out rather than fail the run.
   if (backend == "sqlite3") sql_ << "PRAGMA busy_timeout = 10000";
 }
 
 std::optional<bool> AccountActivity::Active(const std::string& login) {
-  // A one-off statement each time: a prepared SQLite statement left unfinished after one
-  // row would keep its read snapshot, and the next read would not see newer commits.
-  int active = 0;
-  soci::indicator ind = soci::i_null;
-  std::string key = login;
-  soci::statement st = (sql_.prepare << "SELECT active FROM pm_users WHERE login_id = :login",
-                        soci::into(active, ind), soci::use(key));
-  if (!st.execute(true) || ind != soci::i_ok) return std::nullopt;
-  return active != 0;
+  login_ = login;
+  indicator_ = soci::i_null;
+  if (!query_.execute(true)) return std::nullopt;
+  const bool active = indicator_ == soci::i_ok && active_ != 0;
+  const bool found = indicator_ == soci::i_ok;
+  // Step past the only row: a SQLite statement left on its row keeps its read transaction
+  // (and snapshot) open until the next read. login_id is unique, so this finds nothing.
+  while (query_.fetch()) {
+  }
+  if (!found) return std::nullopt;
+  return active;
 }
 
 std::optional<AccountActivity::Clock::time_point> AccountActivity::WaitDisabled(

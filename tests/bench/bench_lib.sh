@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell helpers shared by the benchmark scripts (sourced, bash): ports, the bridge's config,
 # and a daemon in the background. Fixtures stay in tests/fixtures (slapd.sh, postgres.sh).
 

@@ -18,7 +18,11 @@ set -eu
 }
 count=$1
 shift
-case $count in '' | *[!0-9]*) echo "clinic_staff_ldif.sh: COUNT must be a number" >&2; exit 2 ;; esac
+case $count in '' | *[!0-9]*)
+  echo "clinic_staff_ldif.sh: COUNT must be a number, not '$count'" >&2
+  exit 2
+  ;;
+esac
 
 cat <<'EOF_BASE'
 dn: dc=clinic,dc=example

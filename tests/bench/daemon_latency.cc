@@ -19,7 +19,9 @@
 //
 // Prints figures, never judges them: no exit status depends on a timing.
 #include <cstdio>
+#include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -93,10 +95,22 @@ class Output {
     std::cout << line << "\n" << std::flush;
     if (report_) report_ << line << "\n" << std::flush;
   }
-  void Sample(const std::string& phase, const std::string& uid, double to_notification_ms,
+  // One CSV line: phase, uid, when it was removed (UTC, for finding it in the daemon's
+  // log), removal -> notification and removal -> disable in ms.
+  void Sample(const std::string& phase, const std::string& uid,
+              std::chrono::system_clock::time_point removed_at, double to_notification_ms,
               std::optional<double> to_disable_ms) {
     if (!samples_) return;
-    samples_ << phase << "," << uid << "," << to_notification_ms << ",";
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(removed_at.time_since_epoch())
+            .count();
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char at[40];
+    std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S", &utc);
+    samples_ << phase << "," << uid << "," << at << "." << std::setw(3) << std::setfill('0')
+             << ms % 1000 << "Z," << to_notification_ms << ",";
     if (to_disable_ms) samples_ << *to_disable_ms;
     samples_ << "\n";
   }
@@ -111,7 +125,9 @@ double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 Clock::time_point Notified(DeleteNotifications& watch, const std::string& dn) {
   std::optional<Clock::time_point> at = watch.WaitFor(dn, kGiveUp);
   if (!at) {
-    throw std::runtime_error("no delete notification for " + dn + " within 10 s " + watch.error());
+    const std::string why = watch.error();
+    throw std::runtime_error("no delete notification for " + dn + " within 10 s" +
+                             (why.empty() ? "" : ": " + why));
   }
   return *at;
 }
@@ -129,11 +145,12 @@ int Notification(const Options& o) {
   for (int i = 1; i <= count; ++i) {
     const std::string uid = Uid(prefix, i);
     const std::string dn = PersonDn(uid);
+    const auto removed_at = std::chrono::system_clock::now();
     const Clock::time_point sent = Clock::now();
     DeleteEntry(admin.get(), dn);
     const Clock::time_point notified = Notified(watch, dn);
     latency.Add(notified - sent);
-    out.Sample("notification", uid, Ms(notified - sent), std::nullopt);
+    out.Sample("raw", uid, removed_at, Ms(notified - sent), std::nullopt);
     std::this_thread::sleep_for(gap);
   }
   out.Row(latency.Row("removal -> notification (raw syncrepl)"));
@@ -169,6 +186,7 @@ int Disable(const Options& o) {
   for (int i = 1; i <= count; ++i) {
     const std::string uid = Uid(prefix, i);
     const std::string dn = PersonDn(uid);
+    const auto removed_at = std::chrono::system_clock::now();
     const Clock::time_point sent = Clock::now();
     DeleteEntry(admin.get(), dn);
     const std::optional<Clock::time_point> disabled =
@@ -182,7 +200,7 @@ int Disable(const Options& o) {
     // Can come out negative by a poll interval or so: the consumer's thread may be
     // scheduled after the daemon committed.
     notification_to_disable.Add(*disabled - notified);
-    out.Sample(label, uid, Ms(notified - sent), Ms(*disabled - sent));
+    out.Sample(label, uid, removed_at, Ms(notified - sent), Ms(*disabled - sent));
     std::this_thread::sleep_for(gap);
   }
 
@@ -193,13 +211,14 @@ int Disable(const Options& o) {
   out.Row(to_notification.Row("  removal -> notification, raw consumer beside"));
   out.Row(notification_to_disable.Row("  notification -> disable seen (daemon's share)"));
   const RemovalHistogram daemon = ScrapeRemovalHistogram(admin_port).Since(before);
-  char line[256];
+  char line[320];
   std::snprintf(line, sizeof line,
                 "  daemon's own pmbridge_removal_to_disable_seconds: count %.0f  sum %.4f s"
-                "  mean %.2f ms  p50 <= %s s  p99 <= %s s",
+                "  mean %.2f ms  p50 <= %s s  p99 <= %s s  max <= %s s",
                 daemon.count, daemon.sum_seconds,
                 daemon.count > 0 ? daemon.sum_seconds / daemon.count * 1000 : 0.0,
-                daemon.BoundOfPercentile(50).c_str(), daemon.BoundOfPercentile(99).c_str());
+                daemon.BoundOfPercentile(50).c_str(), daemon.BoundOfPercentile(99).c_str(),
+                daemon.BoundOfPercentile(100).c_str());
   out.Row(line);
   return 0;
 }

@@ -22,7 +22,7 @@ source "$here/bench_lib.sh"
 pmbridge=$build/bridge/cli/pmbridge
 measure=$build/tests/bench/daemon_latency
 removals=${PMBRIDGE_BENCH_REMOVALS:-200}
-backends=${PMBRIDGE_BENCH_BACKENDS:-sqlite3 postgresql}
+read -r -a backends <<<"${PMBRIDGE_BENCH_BACKENDS:-sqlite3 postgresql}"
 for program in "$pmbridge" "$measure"; do
   [ -x "$program" ] || { echo "daemon_latency.sh: $program is not built" >&2; exit 1; }
 done
@@ -45,22 +45,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 report=$work/results.txt
 samples=$work/samples.csv
-echo "phase,uid,removal_to_notification_ms,removal_to_disable_ms" >"$samples"
+echo "phase,uid,removed_at,removal_to_notification_ms,removal_to_disable_ms" >"$samples"
 
 # Population names double as uid prefixes: raw-00001, sqlite3-00001, postgresql-00001, ...
-"$here/clinic_staff_ldif.sh" "$removals" raw $backends >"$work/clinic.ldif"
+"$here/clinic_staff_ldif.sh" "$removals" raw "${backends[@]}" >"$work/clinic.ldif"
 people=$(grep -c '^dn: uid=' "$work/clinic.ldif")
 echo "== slapd with syncprov: $people people in ou=people, 4 mapped groups"
-eval "$(bash "$root/tests/fixtures/slapd.sh" start "$work/slapd" "$(bench_free_port)" \
-  "$work/clinic.ldif")"
+# SLAPD_OWNER_PID: slapd goes too should this script be killed before its cleanup.
+eval "$(SLAPD_OWNER_PID=$$ bash "$root/tests/fixtures/slapd.sh" start "$work/slapd" \
+  "$(bench_free_port)" "$work/clinic.ldif")"
 
 echo "== phase raw: $removals removals against a bare refreshAndPersist consumer"
 "$measure" notification --url "$LDAP_URL" --prefix raw --count "$removals" \
   --report "$report" --samples "$samples"
 
-for backend in $backends; do
+for backend in "${backends[@]}"; do
   dir=$work/$backend
   case $backend in
     sqlite3)
@@ -107,6 +109,8 @@ for backend in $backends; do
 done
 
 echo
-echo "== results: $(nproc) cores, Linux $(uname -r), $(slapd -VV 2>&1 | grep -o 'slapd [0-9.]*' | head -n 1)"
+# Other work on the machine shows in the tail: the load average goes with the figures.
+echo "== results: $(nproc) cores, Linux $(uname -r), $(slapd -VV 2>&1 | grep -o 'slapd [0-9.]*' |
+  head -n 1); load average at start $load_at_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$report"
 finished=1

@@ -36,6 +36,7 @@ case $benchmark in
     ;;
 esac
 
+bash "$root/deploy/install-deps.sh"
 build=${PMBRIDGE_BENCH_BUILD:-$root/build-bench}
 mkdir -p "$build"
 echo "== building pmbridge and the benchmarks into $build"
