@@ -37,6 +37,30 @@ void EnableKeepalive(int fd, std::chrono::milliseconds timeout) {
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
+// A liblber I/O layer that only counts the bytes libldap reads from the connection, so
+// that Drain can tell whether an ldap_sync_poll call took anything off the socket.
+int CountReadsSetup(Sockbuf_IO_Desc* sbiod, void* counter) {
+  sbiod->sbiod_pvt = counter;
+  return 0;
+}
+
+int CountReadsCtrl(Sockbuf_IO_Desc* sbiod, int option, void* arg) {
+  return LBER_SBIOD_CTRL_NEXT(sbiod, option, arg);
+}
+
+ber_slen_t CountReadsRead(Sockbuf_IO_Desc* sbiod, void* buffer, ber_len_t length) {
+  const ber_slen_t got = LBER_SBIOD_READ_NEXT(sbiod, buffer, length);
+  if (got > 0) *static_cast<std::uint64_t*>(sbiod->sbiod_pvt) += static_cast<std::uint64_t>(got);
+  return got;
+}
+
+ber_slen_t CountReadsWrite(Sockbuf_IO_Desc* sbiod, void* buffer, ber_len_t length) {
+  return LBER_SBIOD_WRITE_NEXT(sbiod, buffer, length);
+}
+
+Sockbuf_IO count_reads_io = {&CountReadsSetup, nullptr,          &CountReadsCtrl,
+                             &CountReadsRead,  &CountReadsWrite, nullptr};
+
 // The kind of an RFC 4533 syncInfo message: the tag of its choice (refreshDelete 0xa1,
 // refreshPresent 0xa2, syncIdSet 0xa3, newcookie 0x80).
 Result<ber_tag_t> SyncInfoTag(LDAP* ld, LDAPMessage* message) {
@@ -103,6 +127,14 @@ Status SyncreplSession::Refresh(std::string_view password, const std::string& co
   if (!connection.ok()) return connection.status().WithContext("starting " + Describe());
   connection_ = std::move(connection).value();
   EnableKeepalive(fd(), config_.timeout);
+  Sockbuf* sockbuf = nullptr;
+  if (ldap_get_option(connection_->handle(), LDAP_OPT_SOCKBUF, &sockbuf) != LDAP_OPT_SUCCESS ||
+      sockbuf == nullptr ||
+      ber_sockbuf_add_io(sockbuf, &count_reads_io, LBER_SBIOD_LEVEL_APPLICATION, &bytes_read_) !=
+          0) {
+    Close();
+    return Status::Internal("cannot watch the reads of " + Describe());
+  }
 
   ldap_sync_initialize(&sync_);
   sync_initialized_ = true;
@@ -209,9 +241,9 @@ Status SyncreplSession::Drain(std::size_t max_events) {
   if (!open()) return Status::Internal(Describe() + " is not running");
   const std::size_t limit = events_.size() + max_events;
   std::string cookie_before;
-  int empty_polls = 0;
   for (;;) {
     const std::uint64_t seen = messages_;
+    const std::uint64_t read_before = bytes_read_;
     cookie_before.assign(cookie());
     // ls_timeout is 0: handles at most what has arrived, never waits.
     const int rc = ldap_sync_poll(&sync_);
@@ -220,14 +252,15 @@ Status SyncreplSession::Drain(std::size_t max_events) {
     if (rc != LDAP_SUCCESS) return Failure(rc, Describe() + " was lost");
     // A newcookie message reaches no handler; only the cookie shows it was there.
     if (messages_ == seen && cookie() == cookie_before) {
-      // libldap 2.5 may read a message off the socket and then find its zero timeout
-      // spent: the message stays queued inside libldap, where poll() on the socket cannot
-      // see it, and the next call hands it over. So a call that handled nothing can still
-      // have queued something; only a second one in a row proves nothing is left.
-      if (++empty_polls == 2) return Status::Ok();
+      // libldap 2.5 reads a message off the socket, then finds its zero timeout spent: the
+      // message stays queued inside libldap, where poll() on the socket cannot see it, and
+      // the next call hands it over. So a call that handled nothing but read something is
+      // followed by another. Only a call that read nothing proves that nothing is left
+      // behind; whatever arrives after it waits on the socket. (Two empty calls in a row
+      // prove nothing: a message arriving between them is read and queued by the second.)
+      if (bytes_read_ == read_before) return Status::Ok();
       continue;
     }
-    empty_polls = 0;
     if (events_.size() >= limit) return Status::Ok();
   }
 }

@@ -114,6 +114,9 @@ class SyncreplSession {
   std::optional<std::unordered_set<std::string>> present_result_;
   ReadWatchdog* watchdog_ = nullptr;
 
+  // Bytes libldap has read from the connection (an I/O layer counts them; see Drain).
+  std::uint64_t bytes_read_ = 0;
+
   // Set by the handlers.
   std::uint64_t messages_ = 0;
   bool ended_ = false;  // the server sent SearchResultDone
