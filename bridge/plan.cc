@@ -1,6 +1,8 @@
 #include "bridge/plan.h"
 
 #include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
 
 #include "bridge/account_json.h"
 
@@ -73,9 +75,10 @@ Plan::Summary Plan::summary() const {
   return s;
 }
 
-std::string Plan::ToString(PlanTense tense) const {
+void Plan::Write(std::ostream& stream, PlanTense tense) const {
   std::string out;
   for (const Change& c : changes) {
+    out.clear();
     out += tense == PlanTense::kWould ? "Would " + std::string(ChangeActionName(c.action))
                                       : PastTense(c.action);
     out += " " + c.login;
@@ -91,7 +94,9 @@ std::string Plan::ToString(PlanTense tense) const {
       out += "    flags:" + Flags(c.after) + "\n";
     }
     for (const std::string& r : c.reasons) out += "    because: " + r + "\n";
+    stream << out;
   }
+  out.clear();
   for (const Conflict& c : conflicts) {
     out += "Conflict on login " + c.login + ": " + c.message + "\n";
     for (const std::string& dn : c.dns) out += "    " + dn + "\n";
@@ -114,7 +119,13 @@ std::string Plan::ToString(PlanTense tense) const {
            (conflicts.size() == 1 ? " conflict" : " conflicts");
   }
   out += ".\n";
-  return out;
+  stream << out;
+}
+
+std::string Plan::ToString(PlanTense tense) const {
+  std::ostringstream out;
+  Write(out, tense);
+  return std::move(out).str();
 }
 
 std::string Plan::ToJson() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,7 +59,9 @@ struct Plan {
 
   // What an administrator reads: one "Would create ..." block per change (or "Created ..."
   // once applied) with its reasons and field differences, then conflicts, warnings and a
-  // summary line. Stable: tests compare it.
+  // summary line. Stable: tests compare it. Write streams it change by change, so a plan
+  // of 100,000 creates is never held as one text.
+  void Write(std::ostream& out, PlanTense tense = PlanTense::kWould) const;
   std::string ToString(PlanTense tense = PlanTense::kWould) const;
   // The JSON form of DESIGN.md: {"summary", "changes", "conflicts", "warnings"}.
   std::string ToJson() const;

@@ -33,7 +33,11 @@ int RunPlan(CommandContext& context, const std::vector<std::string>& args) {
   for (const std::string& r : verdict.guard_refusals) {
     plan.warnings.push_back("reconcile would refuse this plan without --force: " + r);
   }
-  std::cout << (format == "json" ? plan.ToJson() : plan.ToString());
+  if (format == "json") {
+    std::cout << plan.ToJson();
+  } else {
+    plan.Write(std::cout);
+  }
   return plan.has_changes() ? kExitChangesPending : kExitOk;
 }
 

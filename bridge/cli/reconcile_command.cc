@@ -39,7 +39,7 @@ int RunReconcile(CommandContext& context, const std::vector<std::string>& args) 
 
   const Plan& plan = outcome->assessment.plan;
   const bool applied = outcome->result == ReconcileOutcome::Result::kApplied;
-  std::cout << plan.ToString(applied ? PlanTense::kDone : PlanTense::kWould);
+  plan.Write(std::cout, applied ? PlanTense::kDone : PlanTense::kWould);
   switch (outcome->result) {
     case ReconcileOutcome::Result::kRefused:
       std::cerr << outcome->assessment.verdict.ToString() << "pmbridge: nothing was changed\n";
