@@ -208,6 +208,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   }
 
   auto by_login = [](const Change& a, const Change& b) { return a.login < b.login; };
+  plan.changes.reserve(creates.size() + enables.size() + updates.size() + disables.size());
   for (auto* list : {&creates, &enables, &updates, &disables}) {
     std::sort(list->begin(), list->end(), by_login);
     for (Change& c : *list) plan.changes.push_back(std::move(c));

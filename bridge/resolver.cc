@@ -1,7 +1,6 @@
 #include "bridge/resolver.h"
 
 #include <algorithm>
-#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -82,6 +81,7 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
 
   // Entitlements, before the unique-login rule.
   std::vector<Entitlement> candidates;
+  candidates.reserve(users.size());
   for (const DirectoryUser* person : users) {
     const DirectoryUser& user = *person;
     const std::vector<MappedMembership> memberships = index.MappedGroupsOf(user.dn);
@@ -115,12 +115,25 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     candidates.push_back(std::move(e));
   }
 
-  // Rule 4: one login, one person. Group candidates by folded login.
-  std::map<std::string, std::vector<std::size_t>> by_login;
+  // Rule 4: one login, one person. Candidates sorted by folded login (stable, so people
+  // sharing a login stay in directory order), then each run of one login is one person or
+  // a conflict.
+  std::vector<std::pair<std::string, std::size_t>> by_login;
+  by_login.reserve(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    by_login[FoldLogin(candidates[i].fields.login)].push_back(i);
+    by_login.emplace_back(FoldLogin(candidates[i].fields.login), i);
   }
-  for (auto& [folded, indexes] : by_login) {
+  std::stable_sort(by_login.begin(), by_login.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  state.entitled.reserve(candidates.size());
+  state.entitled_by_anchor.reserve(candidates.size());
+  std::vector<std::size_t> indexes;
+  for (std::size_t run = 0; run < by_login.size();) {
+    std::size_t end = run + 1;
+    while (end < by_login.size() && by_login[end].first == by_login[run].first) ++end;
+    indexes.clear();
+    for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].second);
+    run = end;
     if (indexes.size() == 1) {
       state.entitled_by_anchor.emplace(candidates[indexes[0]].user.anchor, state.entitled.size());
       state.entitled.push_back(std::move(candidates[indexes[0]]));
