@@ -15,7 +15,7 @@ std::map<std::string, std::uint8_t> RoleRights(const Role& role, const Catalog& 
   if (role.all_rights) {
     for (const std::string& m : catalog.modules) out[m] = kAllRights;
   } else {
-    out = role.rights.modules();
+    out.insert(role.rights.modules().begin(), role.rights.modules().end());
   }
   return out;
 }

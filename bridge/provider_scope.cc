@@ -1,5 +1,8 @@
 #include "bridge/provider_scope.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace pmbridge {
 
 ProviderScope ProviderScope::All() {
@@ -8,7 +11,9 @@ ProviderScope ProviderScope::All() {
   return s;
 }
 
-ProviderScope ProviderScope::Selected(std::set<std::string> codes) {
+ProviderScope ProviderScope::Selected(std::vector<std::string> codes) {
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
   ProviderScope s;
   s.codes_ = std::move(codes);
   return s;
@@ -21,7 +26,15 @@ void ProviderScope::Merge(const ProviderScope& other) {
     codes_.clear();
     return;
   }
-  codes_.insert(other.codes_.begin(), other.codes_.end());
+  if (codes_.empty()) {
+    codes_ = other.codes_;
+    return;
+  }
+  std::vector<std::string> merged;
+  merged.reserve(codes_.size() + other.codes_.size());
+  std::set_union(codes_.begin(), codes_.end(), other.codes_.begin(), other.codes_.end(),
+                 std::back_inserter(merged));
+  codes_ = std::move(merged);
 }
 
 std::string ProviderScope::ToString() const {

@@ -2,22 +2,24 @@
 // Providers" in the PM screens) or a set of provider codes ("Selected Providers").
 #pragma once
 
-#include <set>
 #include <string>
+#include <vector>
 
 namespace pmbridge {
 
 class ProviderScope {
  public:
   static ProviderScope All();
-  static ProviderScope Selected(std::set<std::string> codes);
+  // `codes` in any order, duplicates allowed.
+  static ProviderScope Selected(std::vector<std::string> codes);
 
   // Union; `all` wins.
   void Merge(const ProviderScope& other);
 
   bool all() const { return all_; }
-  // The selected codes; empty when all() (the codes are then irrelevant).
-  const std::set<std::string>& codes() const { return codes_; }
+  // The selected codes, sorted and distinct; empty when all() (the codes are then
+  // irrelevant). A flat vector: one allocation per person, not one per code.
+  const std::vector<std::string>& codes() const { return codes_; }
   bool empty() const { return !all_ && codes_.empty(); }
 
   // "all" or "DRJONES,DRSMITH" (sorted) or "none".
@@ -26,7 +28,7 @@ class ProviderScope {
 
  private:
   bool all_ = false;
-  std::set<std::string> codes_;
+  std::vector<std::string> codes_;
 };
 
 }  // namespace pmbridge

@@ -1,5 +1,7 @@
 #include "bridge/right_set.h"
 
+#include <algorithm>
+
 namespace pmbridge {
 
 std::optional<Right> ParseRight(std::string_view name) {
@@ -9,19 +11,37 @@ std::optional<Right> ParseRight(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+bool ModuleLess(const std::pair<std::string, std::uint8_t>& entry, std::string_view module) {
+  return entry.first < module;
+}
+
+}  // namespace
+
 void RightSet::Grant(const std::string& module, std::uint8_t bits) {
   bits &= kAllRights;
   if (bits == 0) return;
-  modules_[module] |= static_cast<std::uint8_t>(bits | kView);
+  const auto mask = static_cast<std::uint8_t>(bits | kView);
+  auto it = std::lower_bound(modules_.begin(), modules_.end(), module, ModuleLess);
+  if (it != modules_.end() && it->first == module) {
+    it->second |= mask;
+  } else {
+    modules_.emplace(it, module, mask);
+  }
 }
 
 void RightSet::Merge(const RightSet& other) {
-  for (const auto& [module, mask] : other.modules_) modules_[module] |= mask;
+  if (modules_.empty()) {
+    modules_ = other.modules_;
+    return;
+  }
+  for (const auto& [module, mask] : other.modules_) Grant(module, mask);
 }
 
 std::uint8_t RightSet::Get(const std::string& module) const {
-  auto it = modules_.find(module);
-  return it == modules_.end() ? 0 : it->second;
+  auto it = std::lower_bound(modules_.begin(), modules_.end(), module, ModuleLess);
+  return it != modules_.end() && it->first == module ? it->second : 0;
 }
 
 std::string RightMaskToString(std::uint8_t mask) {

@@ -4,10 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pmbridge {
 
@@ -31,15 +32,18 @@ class RightSet {
   // The mask held for `module`; 0 when none.
   std::uint8_t Get(const std::string& module) const;
   bool empty() const { return modules_.empty(); }
-  // Module -> mask, sorted by module; masks are never 0.
-  const std::map<std::string, std::uint8_t>& modules() const { return modules_; }
+  // (module, mask) pairs sorted by module; masks are never 0. A flat vector rather than a
+  // map: a person holds a handful of modules, and 100,000 people's rights are one
+  // allocation each instead of one per module.
+  using Modules = std::vector<std::pair<std::string, std::uint8_t>>;
+  const Modules& modules() const { return modules_; }
 
   // "charges:view+edit payments:view+edit+delete" — sorted, stable, for plans and tests.
   std::string ToString() const;
   bool operator==(const RightSet&) const = default;
 
  private:
-  std::map<std::string, std::uint8_t> modules_;
+  Modules modules_;
 };
 
 // "view+edit" for a mask; "none" for 0.

@@ -252,7 +252,7 @@ void MappingBuilder::ReadProviders(YamlFile& file, const YamlValue& value, Group
   }
   std::optional<std::vector<YamlValue>> items = ReadList(file, value);
   if (!items) return;
-  std::set<std::string> codes;
+  std::vector<std::string> codes;
   for (const YamlValue& item : *items) {
     std::optional<std::string> code = ReadNonEmptyString(file, item);
     if (!code) continue;
@@ -262,7 +262,7 @@ void MappingBuilder::ReadProviders(YamlFile& file, const YamlValue& value, Group
       continue;
     }
     rule->provider_where.emplace(*code, item.where);
-    codes.insert(*code);
+    codes.push_back(*code);
   }
   rule->providers = ProviderScope::Selected(std::move(codes));
 }

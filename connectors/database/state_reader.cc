@@ -102,12 +102,12 @@ void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccoun
   std::unordered_map<std::int64_t, const std::string*> code_of;
   for (const auto& [code, id] : catalog.providers) code_of[id] = &code;
 
-  std::vector<std::set<std::string>> codes(accounts.size());
+  std::vector<std::vector<std::string>> codes(accounts.size());
   while (rows.Next()) {
     PmAccount* account = finder.Find(rows.Int(0));
     auto code = code_of.find(rows.Int(1));
     if (account != nullptr && code != code_of.end()) {
-      codes[finder.index_of(account)].insert(*code->second);
+      codes[finder.index_of(account)].push_back(*code->second);
     }
   }
   for (std::size_t i = 0; i < accounts.size(); ++i) {
