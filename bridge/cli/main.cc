@@ -8,6 +8,7 @@
 
 #include "bridge/cli/commands.h"
 #include "bridge/cli/exit_codes.h"
+#include "bridge/cli/huge_page_heap.h"
 
 namespace {
 
@@ -31,6 +32,7 @@ FILE defaults to $PMBRIDGE_CONFIG, else /etc/pmbridge/bridge.yaml.
 }  // namespace
 
 int main(int argc, char** argv) {
+  pmbridge::UseHugePagesForHeap(argv);
   using pmbridge::CommandContext;
   std::string config_path;
   if (const char* env = std::getenv("PMBRIDGE_CONFIG"); env != nullptr && *env != '\0') {
