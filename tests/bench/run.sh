@@ -9,10 +9,16 @@
 #   daemon-latency   (the default; issue 4) removal -> syncrepl notification on a bare
 #                    libldap consumer, and removal -> committed disable through
 #                    `pmbridge run`, on SQLite and PostgreSQL. See daemon_latency.sh.
+#   scale            (issue 5) first, no-op and 1%-churn reconciles and peak memory at 10k
+#                    and 100k people, beside a paged ldapsearch and a bulk load of the same
+#                    rows. See scale.sh.
 #
 # Environment:
 #   PMBRIDGE_BENCH_BUILD     build directory (default: build-bench in the source tree)
-#   PMBRIDGE_BENCH_REMOVALS  removals per phase (default 200)
+#   PMBRIDGE_BENCH_REMOVALS  daemon-latency: removals per phase (default 200)
+#   PMBRIDGE_BENCH_SIZES     scale: people per size point (default "10000 100000"; add 1000000
+#                            for the optional large point)
+#   PMBRIDGE_BENCH_REPEAT    scale: runs of the raw read and no-op reconcile (median; default 3)
 #   PMBRIDGE_BENCH_BACKENDS  databases to follow into (default "sqlite3 postgresql")
 #   PMBRIDGE_BENCH_KEEP=1    keep the run's directory (logs, per-removal samples)
 set -euo pipefail
@@ -25,13 +31,13 @@ usage() {
 
 benchmark=${1:-daemon-latency}
 case $benchmark in
-  daemon-latency) ;;
+  daemon-latency | scale) ;;
   -h | --help)
     usage
     exit 0
     ;;
   *)
-    echo "run.sh: unknown benchmark '$benchmark' (known: daemon-latency)" >&2
+    echo "run.sh: unknown benchmark '$benchmark' (known: daemon-latency, scale)" >&2
     exit 2
     ;;
 esac
@@ -49,4 +55,5 @@ fi
 
 case $benchmark in
   daemon-latency) exec bash "$here/daemon_latency.sh" "$build" ;;
+  scale) exec bash "$here/scale.sh" "$build" ;;
 esac
