@@ -3,10 +3,12 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "bridge/config/mapping.h"
 #include "bridge/directory_snapshot.h"
 #include "bridge/plan.h"
 #include "bridge/pm_state.h"
@@ -14,31 +16,42 @@
 
 namespace pmbridge {
 
-// One mapped group that makes a person entitled, and the rule behind it.
+// One mapped group that makes a person entitled, and the rule behind it. Small on purpose
+// (a 100k-person reconcile holds some 300,000): it points at the rule in the Mapping, which
+// must outlive it, and at the nested group's DN interned in DesiredState::via_groups.
 struct Grant {
-  std::string group_dn;  // the mapped group (normal form)
-  std::string via;       // the nested group the person is a direct member of; empty if direct
-  std::string role;
-  SourceLocation rule;  // the group rule in the mapping file
+  const GroupRule* rule = nullptr;  // the mapped group (rule->dn, normal form) and its role
+  std::string_view via;  // the nested group the person is a direct member of; empty if direct
 
+  const std::string& group_dn() const { return rule->dn; }
+  const std::string& role() const { return rule->role; }
   // "member of cn=pm-front-desk,... (through cn=temps,...) -> role front-desk (file:line)"
   std::string ToString() const;
 };
 
-// A directory person who should have an active PM account.
+// A directory person who should have an active PM account. `user` points into the
+// snapshot or directory model the state was resolved from, which must outlive it.
 struct Entitlement {
-  DirectoryUser user;
+  const DirectoryUser* user = nullptr;
   AccountFields fields;       // the desired account; fields.active is true
   std::vector<Grant> grants;  // sorted by group DN; never empty
 };
 
 // A directory person who is present but should have no active account.
 struct Ineligible {
-  DirectoryUser user;
-  std::string reason;  // e.g. "not a member of any mapped group"
+  const DirectoryUser* user = nullptr;  // as for Entitlement
+  std::string reason;                   // e.g. "not a member of any mapped group"
 };
 
+// Move-only: Grant::via views strings in via_groups, whose nodes a move keeps in place and a
+// copy would not.
 struct DesiredState {
+  DesiredState() = default;
+  DesiredState(DesiredState&&) = default;
+  DesiredState& operator=(DesiredState&&) = default;
+  DesiredState(const DesiredState&) = delete;
+  DesiredState& operator=(const DesiredState&) = delete;
+
   std::vector<Entitlement> entitled;  // sorted by login
   std::vector<Ineligible> ineligible;
   std::vector<Conflict> conflicts;
@@ -51,6 +64,8 @@ struct DesiredState {
   // Indexes into `entitled` / `ineligible` by anchor.
   std::unordered_map<std::string, std::size_t> entitled_by_anchor;
   std::unordered_map<std::string, std::size_t> ineligible_by_anchor;
+  // The DNs Grant::via points at: each nested group once, however many people it holds.
+  std::unordered_set<std::string> via_groups;
 };
 
 }  // namespace pmbridge

@@ -25,11 +25,11 @@ const DirectoryUser* FindUser(const std::string& folded, const DesiredState& d,
   for (const Entitlement& e : d.entitled) {
     if (FoldLogin(e.fields.login) == folded) {
       *entitlement = &e;
-      return &e.user;
+      return e.user;
     }
   }
   for (const Ineligible& i : d.ineligible) {
-    if (FoldLogin(i.user.login) == folded) return &i.user;
+    if (FoldLogin(i.user->login) == folded) return i.user;
   }
   return nullptr;
 }
@@ -42,10 +42,10 @@ nlohmann::ordered_json SourcesJson(const std::vector<Explanation::Source>& sourc
       const Grant& g = s.grants[i];
       const std::string detail = i < s.details.size() ? s.details[i] : std::string();
       grants.push_back({{"gives", detail.empty() ? s.what : detail},
-                        {"group", g.group_dn},
+                        {"group", g.group_dn()},
                         {"via", g.via},
-                        {"role", g.role},
-                        {"rule", g.rule.ToString()}});
+                        {"role", g.role()},
+                        {"rule", g.rule->where.ToString()}});
     }
     list.push_back({{"what", s.what}, {"granted_by", std::move(grants)}});
   }
@@ -104,18 +104,15 @@ std::optional<Explanation> Explain(const std::string& login, const Assessment& a
     std::map<std::string, std::vector<Grant>> providers;
     std::vector<Grant> super_user, access_security;
     for (const Grant& g : entitlement->grants) {
-      const Role& role = mapping.roles.at(g.role);
+      const Role& role = mapping.roles.at(g.role());
       for (const auto& [module, mask] : RoleRights(role, current.catalog)) {
         ModuleSources& m = rights[module];
         m.mask |= mask;
         m.grants.push_back(g);
         m.masks.push_back(mask);
       }
-      const GroupRule* rule = mapping.FindGroup(g.group_dn);
-      if (rule != nullptr) {
-        if (rule->providers.all()) providers["all providers"].push_back(g);
-        for (const std::string& code : rule->providers.codes()) providers[code].push_back(g);
-      }
+      if (g.rule->providers.all()) providers["all providers"].push_back(g);
+      for (const std::string& code : g.rule->providers.codes()) providers[code].push_back(g);
       if (role.super_user) super_user.push_back(g);
       if (role.access_security) access_security.push_back(g);
     }

@@ -104,6 +104,13 @@ std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const std::string&
   return out;
 }
 
+bool MembershipIndex::InAnyMappedGroup(const std::string& member_dn) const {
+  auto up = parents_.find(member_dn);
+  if (up == parents_.end()) return false;
+  return std::any_of(up->second.begin(), up->second.end(),
+                     [this](const std::string* group) { return !RulesAbove(group).empty(); });
+}
+
 void MembershipIndex::ForEachMemberBelow(
     const std::string& dn, const std::function<void(const std::string&)>& visit) const {
   auto root = groups_.find(dn);

@@ -45,6 +45,8 @@ class MembershipIndex {
   // that are members of it; one entry per rule, direct memberships preferred, then by the
   // DN of the group holding the person directly. Membership cycles are safe.
   std::vector<MappedMembership> MappedGroupsOf(const std::string& member_dn) const;
+  // Whether MappedGroupsOf(member_dn) would be non-empty, without building it.
+  bool InAnyMappedGroup(const std::string& member_dn) const;
 
   // Calls `visit` once for every member of group `dn` that is not itself a group,
   // following nested groups when nested (cycle-safe). For "a group change touches its

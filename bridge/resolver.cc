@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pmbridge {
 namespace {
@@ -28,6 +29,26 @@ void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields) 
   fields.access_security = fields.access_security || role.access_security;
 }
 
+// The entitlement of `user`, who is eligible: the union of the roles and provider scopes of
+// every mapped group they belong to, with the grants behind it.
+Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, const Mapping& mapping,
+                    const Catalog& catalog, std::unordered_set<std::string>& via_groups) {
+  Entitlement e;
+  e.user = &user;
+  e.fields = BaseFields(user);
+  for (const MappedMembership& m : index.MappedGroupsOf(user.dn)) {
+    const Role& role = mapping.roles.at(m.rule->role);
+    ApplyRole(role, catalog, e.fields);
+    e.fields.providers.Merge(m.rule->providers);
+    std::string_view via;
+    if (!m.via.empty()) via = *via_groups.insert(m.via).first;
+    e.grants.push_back({m.rule, via});
+  }
+  std::sort(e.grants.begin(), e.grants.end(),
+            [](const Grant& a, const Grant& b) { return a.group_dn() < b.group_dn(); });
+  return e;
+}
+
 }  // namespace
 
 std::string FoldLogin(const std::string& login) {
@@ -39,10 +60,16 @@ std::string FoldLogin(const std::string& login) {
 }
 
 std::string Grant::ToString() const {
-  std::string out = "member of " + group_dn;
-  if (!via.empty()) out += " (through " + via + ")";
-  out += " -> role " + role;
-  if (!rule.file.empty()) out += " (" + rule.ToString() + ")";
+  // Sized exactly: a 100k-person first reconcile keeps some 300,000 of these as reasons, and
+  // growing by appends would leave up to half of each allocation unused.
+  const std::string where = rule->where.file.empty() ? std::string() : rule->where.ToString();
+  std::string out;
+  out.reserve(10 + rule->dn.size() + (via.empty() ? 0 : 11 + via.size()) + 9 + rule->role.size() +
+              (where.empty() ? 0 : 3 + where.size()));
+  out.append("member of ").append(rule->dn);
+  if (!via.empty()) out.append(" (through ").append(via).append(")");
+  out.append(" -> role ").append(rule->role);
+  if (!where.empty()) out.append(" (").append(where).append(")");
   return out;
 }
 
@@ -79,17 +106,16 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
   DesiredState state;
   state.directory_users = users.size();
 
-  // Entitlements, before the unique-login rule.
-  std::vector<Entitlement> candidates;
-  candidates.reserve(users.size());
-  for (const DirectoryUser* person : users) {
-    const DirectoryUser& user = *person;
-    const std::vector<MappedMembership> memberships = index.MappedGroupsOf(user.dn);
-    const bool in_mapped_group = !memberships.empty();
+  // Pass 1: who is eligible, and under which folded login. Nothing is built yet, so a
+  // conflict costs nothing and the entitlements need only one vector.
+  std::vector<std::pair<std::string, std::size_t>> by_login;  // (folded login, users index)
+  by_login.reserve(users.size());
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    const DirectoryUser& user = *users[i];
     std::string reason;
     if (!user.directory_disabled_reason.empty()) {
       reason = user.directory_disabled_reason;
-    } else if (!in_mapped_group) {
+    } else if (!index.InAnyMappedGroup(user.dn)) {
       reason = "not a member of any mapped group";
     } else if (user.login.empty()) {
       reason = "the entry has no login attribute (" + options.login_attribute + ")";
@@ -98,35 +124,19 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     }
     if (!reason.empty()) {
       state.ineligible_by_anchor.emplace(user.anchor, state.ineligible.size());
-      state.ineligible.push_back({user, std::move(reason)});
+      state.ineligible.push_back({users[i], std::move(reason)});
       continue;
     }
-    Entitlement e;
-    e.user = user;
-    e.fields = BaseFields(user);
-    for (const MappedMembership& m : memberships) {
-      const Role& role = mapping.roles.at(m.rule->role);
-      ApplyRole(role, catalog, e.fields);
-      e.fields.providers.Merge(m.rule->providers);
-      e.grants.push_back({m.rule->dn, m.via, m.rule->role, m.rule->where});
-    }
-    std::sort(e.grants.begin(), e.grants.end(),
-              [](const Grant& a, const Grant& b) { return a.group_dn < b.group_dn; });
-    candidates.push_back(std::move(e));
+    by_login.emplace_back(FoldLogin(user.login), i);
   }
 
-  // Rule 4: one login, one person. Candidates sorted by folded login (stable, so people
-  // sharing a login stay in directory order), then each run of one login is one person or
-  // a conflict.
-  std::vector<std::pair<std::string, std::size_t>> by_login;
-  by_login.reserve(candidates.size());
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    by_login.emplace_back(FoldLogin(candidates[i].fields.login), i);
-  }
+  // Pass 2, rule 4: one login, one person. Sorted by folded login (stable, so people
+  // sharing a login stay in directory order); each run of one login is one entitled person
+  // or a conflict.
   std::stable_sort(by_login.begin(), by_login.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  state.entitled.reserve(candidates.size());
-  state.entitled_by_anchor.reserve(candidates.size());
+  state.entitled.reserve(by_login.size());
+  state.entitled_by_anchor.reserve(by_login.size());
   std::vector<std::size_t> indexes;
   for (std::size_t run = 0; run < by_login.size();) {
     std::size_t end = run + 1;
@@ -135,15 +145,16 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].second);
     run = end;
     if (indexes.size() == 1) {
-      state.entitled_by_anchor.emplace(candidates[indexes[0]].user.anchor, state.entitled.size());
-      state.entitled.push_back(std::move(candidates[indexes[0]]));
+      const DirectoryUser* person = users[indexes[0]];
+      state.entitled_by_anchor.emplace(person->anchor, state.entitled.size());
+      state.entitled.push_back(Entitle(*person, index, mapping, catalog, state.via_groups));
       continue;
     }
     Conflict conflict;
-    conflict.login = candidates[indexes[0]].fields.login;
+    conflict.login = users[indexes[0]]->login;
     for (std::size_t i : indexes) {
-      conflict.dns.push_back(candidates[i].user.dn);
-      state.untouchable_anchors.insert(candidates[i].user.anchor);
+      conflict.dns.push_back(users[i]->dn);
+      state.untouchable_anchors.insert(users[i]->anchor);
     }
     std::sort(conflict.dns.begin(), conflict.dns.end());
     conflict.message = std::to_string(indexes.size()) +

@@ -150,7 +150,7 @@ TEST(DirectoryModelTest, AGroupDeleteTouchesTheNestedMembersBelowIt) {
   ASSERT_EQ(d.entitled_by_anchor.count("uuid-erin"), 1u);  // still a nurse
   const Entitlement& erin = d.entitled[d.entitled_by_anchor.at("uuid-erin")];
   ASSERT_EQ(erin.grants.size(), 1u);
-  EXPECT_EQ(erin.grants[0].group_dn, GroupDn("pm-nurses"));
+  EXPECT_EQ(erin.grants[0].group_dn(), GroupDn("pm-nurses"));
 }
 
 TEST(DirectoryModelTest, AGroupRenameTouchesItsOldAndNewMembers) {
@@ -177,7 +177,7 @@ TEST(DirectoryModelTest, AGroupRenameTouchesItsOldAndNewMembers) {
   ASSERT_EQ(d.entitled_by_anchor.count("uuid-erin"), 1u);  // still front desk
   const Entitlement& erin = d.entitled[d.entitled_by_anchor.at("uuid-erin")];
   ASSERT_EQ(erin.grants.size(), 1u);
-  EXPECT_EQ(erin.grants[0].group_dn, GroupDn("pm-front-desk"));
+  EXPECT_EQ(erin.grants[0].group_dn(), GroupDn("pm-front-desk"));
 
   // Renamed back: the new DN's members are touched again, and the old DN is gone.
   e.group.dn = GroupDn("pm-nurses");

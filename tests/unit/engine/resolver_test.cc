@@ -33,8 +33,8 @@ TEST(ResolverTest, DirectMemberGetsRoleRightsAndScope) {
   EXPECT_EQ(bob->fields.providers.ToString(), "DRJONES,DRSMITH");
   EXPECT_FALSE(bob->fields.super_user);
   ASSERT_EQ(bob->grants.size(), 1u);
-  EXPECT_EQ(bob->grants[0].group_dn, GroupDn("pm-front-desk"));
-  EXPECT_EQ(bob->grants[0].rule.line, 20);
+  EXPECT_EQ(bob->grants[0].group_dn(), GroupDn("pm-front-desk"));
+  EXPECT_EQ(bob->grants[0].rule->where.line, 20);
 }
 
 TEST(ResolverTest, SeveralGroupsGiveTheUnionAndAllProvidersWins) {
