@@ -5,22 +5,35 @@
 
 namespace pmbridge {
 
-Result<Assessment> Assess(const Config& config, const Mapping& mapping,
-                          const DirectorySnapshot& snapshot, const CurrentState& current) {
-  Diagnostics catalog_errors = CheckMappingAgainstCatalog(mapping, current.catalog);
+Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
+                                  DirectorySnapshot snapshot, const Catalog& catalog) {
+  Diagnostics catalog_errors = CheckMappingAgainstCatalog(mapping, catalog);
   if (catalog_errors.has_errors()) {
     return Status::InvalidInput("the mappings do not match the PM database:\n" +
                                 catalog_errors.ToString());
   }
   Assessment a;
+  a.snapshot = std::move(snapshot);
   ResolveOptions resolve;
   resolve.nested_groups = config.directory.groups.nested;
   resolve.login_attribute = config.directory.users.attributes.login;
-  a.desired = Resolve(snapshot, mapping, current.catalog, resolve);
+  a.desired = Resolve(a.snapshot, mapping, catalog, resolve);
+  return a;
+}
+
+void PlanAgainst(const Config& config, const Mapping& mapping, const CurrentState& current,
+                 Assessment& a) {
   PlanOptions plan_options;
   plan_options.users_base_dn = config.directory.users.base_dn;
   a.plan = MakePlan(current, a.desired, mapping.policy, plan_options);
-  a.verdict = CheckSafety(a.plan, current, snapshot.users.size(), config.safety, mapping.policy);
+  a.verdict = CheckSafety(a.plan, current, a.snapshot.users.size(), config.safety, mapping.policy);
+}
+
+Result<Assessment> Assess(const Config& config, const Mapping& mapping, DirectorySnapshot snapshot,
+                          const CurrentState& current) {
+  Result<Assessment> a = ResolveAgainst(config, mapping, std::move(snapshot), current.catalog);
+  if (!a.ok()) return a.status();
+  PlanAgainst(config, mapping, current, *a);
   return a;
 }
 

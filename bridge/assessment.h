@@ -13,7 +13,9 @@
 
 namespace pmbridge {
 
+// Move-only. It owns the snapshot that `desired` points into.
 struct Assessment {
+  DirectorySnapshot snapshot;
   DesiredState desired;
   Plan plan;
   SafetyVerdict verdict;
@@ -22,7 +24,16 @@ struct Assessment {
 // kInvalidInput (with every diagnostic in the message) when the mapping names modules or
 // provider codes the PM database does not have; otherwise the desired state, the plan and
 // the safety verdict.
-Result<Assessment> Assess(const Config& config, const Mapping& mapping,
-                          const DirectorySnapshot& snapshot, const CurrentState& current);
+Result<Assessment> Assess(const Config& config, const Mapping& mapping, DirectorySnapshot snapshot,
+                          const CurrentState& current);
+
+// Assess in two steps, for a caller that wants the resolver's working memory (the
+// membership index) gone before it loads the PM state: the desired state from the
+// snapshot and the catalog, then the plan and verdict against the current state, which
+// must carry the same catalog.
+Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
+                                  DirectorySnapshot snapshot, const Catalog& catalog);
+void PlanAgainst(const Config& config, const Mapping& mapping, const CurrentState& current,
+                 Assessment& assessment);
 
 }  // namespace pmbridge

@@ -89,10 +89,13 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   }
 
   std::vector<Change> creates, enables, updates, disables;
+  // Capacity is only address space until used; without it a first reconcile's 100k
+  // creates regrow 17 times, each time moving every change.
+  creates.reserve(desired.entitled.size());
 
   for (const Entitlement& e : desired.entitled) {
     const std::string folded = FoldLogin(e.fields.login);
-    auto link_it = link_by_anchor.find(e.user.anchor);
+    auto link_it = link_by_anchor.find(e.user->anchor);
     const PmAccount* linked = nullptr;
     if (link_it != link_by_anchor.end()) {
       auto acc = account_by_id.find(link_it->second->user_id);
@@ -100,7 +103,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
     }
     if (protected_logins.count(folded) != 0 ||
         (linked != nullptr && protected_logins.count(FoldLogin(linked->fields.login)) != 0)) {
-      plan.warnings.push_back("protected login " + e.fields.login + " (" + e.user.dn +
+      plan.warnings.push_back("protected login " + e.fields.login + " (" + e.user->dn +
                               ") is in a mapped group; the bridge does not touch it");
       continue;
     }
@@ -112,7 +115,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
     if (other_holder != nullptr) {
       Conflict c;
       c.login = e.fields.login;
-      c.dns.push_back(e.user.dn);
+      c.dns.push_back(e.user->dn);
       const bool managed = managed_ids.count(other_holder->user_id) != 0;
       c.message = std::string("the PM database already has ") +
                   (managed ? "another managed" : "an unmanaged") +
@@ -125,8 +128,8 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
     }
     Change change;
     change.login = e.fields.login;
-    change.anchor = e.user.anchor;
-    change.dn = e.user.dn;
+    change.anchor = e.user->anchor;
+    change.dn = e.user->dn;
     change.after = e.fields;
     if (linked == nullptr) {
       change.action = ChangeAction::kCreate;
@@ -175,7 +178,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
     auto ineligible = desired.ineligible_by_anchor.find(link.anchor);
     if (ineligible != desired.ineligible_by_anchor.end()) {
       const Ineligible& who = desired.ineligible[ineligible->second];
-      change.dn = who.user.dn;
+      change.dn = who.user->dn;
       change.disabled_reason = who.reason;
     } else {
       change.dn = link.dn;  // where the person was last seen
@@ -208,9 +211,14 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   }
 
   auto by_login = [](const Change& a, const Change& b) { return a.login < b.login; };
-  plan.changes.reserve(creates.size() + enables.size() + updates.size() + disables.size());
   for (auto* list : {&creates, &enables, &updates, &disables}) {
     std::sort(list->begin(), list->end(), by_login);
+  }
+  // The creates become the plan's list (all of a first reconcile: no second copy of 100k
+  // changes); the rest are appended in order.
+  plan.changes = std::move(creates);
+  plan.changes.reserve(plan.changes.size() + enables.size() + updates.size() + disables.size());
+  for (auto* list : {&enables, &updates, &disables}) {
     for (Change& c : *list) plan.changes.push_back(std::move(c));
   }
   std::sort(plan.conflicts.begin(), plan.conflicts.end(),

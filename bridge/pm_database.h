@@ -45,6 +45,8 @@ class PmWriteTransaction {
 
   // The state as seen inside this transaction (plan against this, not an earlier read).
   virtual Result<CurrentState> LoadCurrentState() = 0;
+  // Only the catalog (modules and providers), as seen inside this transaction.
+  virtual Result<Catalog> LoadCatalog() = 0;
   // The part of the state a change batch may touch (daemon): the catalog, the
   // pmbridge_links rows of `anchors` and their accounts, and every account whose login
   // folds (ASCII lower-case) to one of `folded_logins`, managed or not.

@@ -29,6 +29,8 @@ struct PreviewOutcome {
 struct ReconcileOutcome {
   enum class Result { kApplied, kNothingToDo, kRefused, kDryRun };
   Result result = Result::kNothingToDo;
+  // Whole when refused or a dry run. Once applied (or nothing to do) only the plan and the
+  // verdict are kept: the snapshot and desired state are freed before the apply.
   Assessment assessment;
 };
 

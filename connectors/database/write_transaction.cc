@@ -58,6 +58,16 @@ Result<CurrentState> SociWriteTransaction::LoadPeople(
   return state;
 }
 
+Result<Catalog> SociWriteTransaction::LoadCatalog() {
+  Catalog catalog;
+  Status status = Step("reading the PM catalog", [&] {
+    catalog = ReadCatalog(db_.session(), db_.backend());
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return catalog;
+}
+
 Result<ManagedCounts> SociWriteTransaction::CountManaged() {
   ManagedCounts counts;
   Status status = Step("counting the managed accounts", [&] {
