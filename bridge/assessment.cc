@@ -22,10 +22,12 @@ Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
 }
 
 void PlanAgainst(const Config& config, const Mapping& mapping, const CurrentState& current,
-                 Assessment& a) {
+                 Assessment& a, DesiredAfterPlan desired_after) {
   PlanOptions plan_options;
   plan_options.users_base_dn = config.directory.users.base_dn;
-  a.plan = MakePlan(current, a.desired, mapping.policy, plan_options);
+  a.plan = desired_after == DesiredAfterPlan::kGiveUp
+               ? MakePlan(current, std::move(a.desired), mapping.policy, plan_options)
+               : MakePlan(current, a.desired, mapping.policy, plan_options);
   a.verdict = CheckSafety(a.plan, current, a.snapshot.users.size(), config.safety, mapping.policy);
 }
 

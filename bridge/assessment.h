@@ -33,7 +33,10 @@ Result<Assessment> Assess(const Config& config, const Mapping& mapping, Director
 // must carry the same catalog.
 Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
                                   DirectorySnapshot snapshot, const Catalog& catalog);
+// kKeep leaves `desired` whole (explain reads it); kGiveUp moves each person's fields into
+// the plan (a reconcile that applies the plan needs them only there).
+enum class DesiredAfterPlan { kKeep, kGiveUp };
 void PlanAgainst(const Config& config, const Mapping& mapping, const CurrentState& current,
-                 Assessment& assessment);
+                 Assessment& assessment, DesiredAfterPlan desired_after = DesiredAfterPlan::kKeep);
 
 }  // namespace pmbridge

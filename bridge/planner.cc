@@ -1,6 +1,7 @@
 #include "bridge/planner.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -62,8 +63,15 @@ AccountFields DisabledFields(const AccountFields& fields) {
   return f;
 }
 
-Plan MakePlan(const CurrentState& current, const DesiredState& desired, const MappingPolicy& policy,
-              const PlanOptions& options) {
+namespace {
+
+// MakePlan for a const desired state (copies each person's fields into their change) and
+// for one the caller gives up (moves them: a first reconcile's 100k accounts are not held
+// twice).
+template <typename Desired>
+Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& policy,
+          const PlanOptions& options) {
+  constexpr bool kTakeFields = !std::is_const_v<Desired>;
   Plan plan;
   plan.warnings = desired.warnings;
   plan.conflicts = desired.conflicts;
@@ -93,7 +101,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   // creates regrow 17 times, each time moving every change.
   creates.reserve(desired.entitled.size());
 
-  for (const Entitlement& e : desired.entitled) {
+  for (auto& e : desired.entitled) {
     const std::string folded = FoldLogin(e.fields.login);
     auto link_it = link_by_anchor.find(e.user->anchor);
     const PmAccount* linked = nullptr;
@@ -130,10 +138,17 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
     change.login = e.fields.login;
     change.anchor = e.user->anchor;
     change.dn = e.user->dn;
-    change.after = e.fields;
+    auto take_fields = [&e, &change] {
+      if constexpr (kTakeFields) {
+        change.after = std::move(e.fields);
+      } else {
+        change.after = e.fields;
+      }
+    };
     if (linked == nullptr) {
       change.action = ChangeAction::kCreate;
       change.reasons = GrantReasons(e);
+      take_fields();
       creates.push_back(std::move(change));
       continue;
     }
@@ -145,6 +160,7 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
     change.before = linked->fields;
     change.reasons = Differences(linked->fields, e.fields);
     for (std::string& r : GrantReasons(e)) change.reasons.push_back(std::move(r));
+    take_fields();
     if (!linked->fields.active) {
       change.action = ChangeAction::kEnable;
       change.reasons.insert(change.reasons.begin(), "entitled again in the directory");
@@ -224,6 +240,18 @@ Plan MakePlan(const CurrentState& current, const DesiredState& desired, const Ma
   std::sort(plan.conflicts.begin(), plan.conflicts.end(),
             [](const Conflict& a, const Conflict& b) { return a.login < b.login; });
   return plan;
+}
+
+}  // namespace
+
+Plan MakePlan(const CurrentState& current, const DesiredState& desired, const MappingPolicy& policy,
+              const PlanOptions& options) {
+  return Diff(current, desired, policy, options);
+}
+
+Plan MakePlan(const CurrentState& current, DesiredState&& desired, const MappingPolicy& policy,
+              const PlanOptions& options) {
+  return Diff(current, desired, policy, options);
 }
 
 }  // namespace pmbridge

@@ -31,6 +31,10 @@ struct PlanOptions {
 // - unmanaged active accounts are named as warnings (super users first).
 Plan MakePlan(const CurrentState& current, const DesiredState& desired, const MappingPolicy& policy,
               const PlanOptions& options);
+// The same plan, taking the entitled people's fields out of `desired` instead of copying
+// them; `desired` is left with those fields empty.
+Plan MakePlan(const CurrentState& current, DesiredState&& desired, const MappingPolicy& policy,
+              const PlanOptions& options);
 
 // The fields of an account the bridge has disabled: inactive, no flags, no rights, no
 // providers, the person's names and login kept.

@@ -40,7 +40,7 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   if (!assessment.ok()) return assessment.status();
   Result<CurrentState> current = (*txn)->LoadCurrentState();
   if (!current.ok()) return current.status();
-  PlanAgainst(config_, mapping_, *current, *assessment);
+  PlanAgainst(config_, mapping_, *current, *assessment, DesiredAfterPlan::kGiveUp);
 
   ReconcileOutcome outcome;
   outcome.assessment = std::move(assessment).value();

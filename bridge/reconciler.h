@@ -29,8 +29,9 @@ struct PreviewOutcome {
 struct ReconcileOutcome {
   enum class Result { kApplied, kNothingToDo, kRefused, kDryRun };
   Result result = Result::kNothingToDo;
-  // Whole when refused or a dry run. Once applied (or nothing to do) only the plan and the
-  // verdict are kept: the snapshot and desired state are freed before the apply.
+  // The plan and the verdict. The desired state's account fields have moved into the plan,
+  // and once applied (or nothing to do) the snapshot and desired state are freed before
+  // the apply.
   Assessment assessment;
 };
 
