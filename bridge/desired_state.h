@@ -56,14 +56,15 @@ struct DesiredState {
   std::vector<Ineligible> ineligible;
   std::vector<Conflict> conflicts;
   // Anchors of people the bridge must not touch at all (create, change or disable)
-  // because of a conflict.
-  std::unordered_set<std::string> untouchable_anchors;
+  // because of a conflict. Like the two indexes below, it views the anchors of the
+  // people the entries point at.
+  std::unordered_set<std::string_view> untouchable_anchors;
   std::vector<std::string> warnings;
   std::size_t directory_users = 0;  // users in the snapshot
 
   // Indexes into `entitled` / `ineligible` by anchor.
-  std::unordered_map<std::string, std::size_t> entitled_by_anchor;
-  std::unordered_map<std::string, std::size_t> ineligible_by_anchor;
+  std::unordered_map<std::string_view, std::size_t> entitled_by_anchor;
+  std::unordered_map<std::string_view, std::size_t> ineligible_by_anchor;
   // The DNs Grant::via points at: each nested group once, however many people it holds.
   std::unordered_set<std::string> via_groups;
 };
