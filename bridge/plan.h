@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bridge/optional_fields.h"
 #include "bridge/pm_state.h"
 
 namespace pmbridge {
@@ -28,7 +29,7 @@ struct Change {
   std::string dn;      // directory DN, normal form; empty when the entry is gone
   std::optional<std::int64_t> user_id;  // unset for a create
   std::vector<std::string> reasons;     // why, for a human and for the audit row
-  std::optional<AccountFields> before;  // unset for a create
+  OptionalFields before;                // unset for a create
   AccountFields after;
   std::string disabled_reason;  // for a disable: pm_users.disabled_reason
 };
