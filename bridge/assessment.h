@@ -15,7 +15,7 @@ namespace pmbridge {
 
 // Move-only. It owns the snapshot that `desired` points into.
 struct Assessment {
-  DirectorySnapshot snapshot;
+  DirectorySnapshot snapshot;  // users and warnings; the groups are dropped once resolved
   DesiredState desired;
   Plan plan;
   SafetyVerdict verdict;
