@@ -42,15 +42,17 @@ def main(path):
             rows.append((size, name, "1% churn reconcile", v["churn"], "read %d" % raw_read,
                          v["churn"] / raw_read, ""))
             peak = max(v["first_kb"], v["noop_kb"], v["churn_kb"]) / 1024
-            rows.append((size, name, "peak memory (MB)", peak, "", None, "< 300"))
+            each = "first %d, no-op %d, churn %d" % tuple(
+                v[k] / 1024 for k in ("first_kb", "noop_kb", "churn_kb"))
+            rows.append((size, name, "peak memory (MB)", peak, each, None, "< 300"))
             for figure in ("first", "noop", "churn"):
                 per_person[(name, figure)][size] = v[figure] * 1000 / size
 
-    print("%9s  %-10s  %-19s  %10s  %-28s  %6s  %s" %
+    print("%9s  %-10s  %-19s  %10s  %-34s  %6s  %s" %
           ("people", "database", "figure", "pmbridge", "raw limit (ms)", "ratio", "target"))
     for size, name, figure, value, raw, ratio, target in rows:
         shown = "%.0f MB" % value if figure.startswith("peak") else "%d ms" % value
-        print("%9d  %-10s  %-19s  %10s  %-28s  %6s  %s" %
+        print("%9d  %-10s  %-19s  %10s  %-34s  %6s  %s" %
               (size, name, figure, shown, raw, "" if ratio is None else "%.2f" % ratio, target))
 
     if len(sizes) > 1:
