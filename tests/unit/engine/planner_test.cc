@@ -165,6 +165,38 @@ TEST(PlannerTest, ProtectedLoginsAreNeverTouched) {
   EXPECT_FALSE(plan.has_changes());
 }
 
+// A reconcile that applies its plan moves the fields out of the desired state instead of
+// copying them; the plan must not change by it.
+TEST(PlannerTest, TakingTheDesiredStateGivesTheSamePlan) {
+  ClinicBuilder before;
+  before.Person("bob").Member("pm-front-desk", "bob");
+  before.Person("erin").Member("pm-nurses", "erin");
+  ClinicBuilder after;
+  after.Person("bob").Member("pm-billing", "bob");     // update
+  after.Person("carol").Member("pm-nurses", "carol");  // create
+  after.Person("dave")
+      .Member("front-desk-temps", "dave")
+      .Member("pm-front-desk", "group:front-desk-temps");  // create, nested
+  // erin is gone: disable
+  const CurrentState current = PmStateBuilder()
+                                   .Account(7, Desired(before, "bob"), true)
+                                   .Account(9, Desired(before, "erin"), true)
+                                   .state();
+  DesiredState kept = Resolve(after.snapshot(), after.mapping(), current.catalog, ResolveOptions{});
+  DesiredState given =
+      Resolve(after.snapshot(), after.mapping(), current.catalog, ResolveOptions{});
+  const Plan copied =
+      MakePlan(current, kept, after.mapping().policy, PlanOptions{testing::kPeople});
+  const Plan moved =
+      MakePlan(current, std::move(given), after.mapping().policy, PlanOptions{testing::kPeople});
+  ASSERT_EQ(copied.changes.size(), 4u);
+  EXPECT_EQ(moved.ToJson(), copied.ToJson());
+  EXPECT_EQ(moved.ToString(), copied.ToString());
+  // The copying overload left its desired state whole.
+  EXPECT_EQ(kept.entitled.size(), 3u);
+  for (const Entitlement& e : kept.entitled) EXPECT_FALSE(e.fields.login.empty());
+}
+
 TEST(PlannerTest, UnmanagedActiveAccountsAreWarnedSuperUsersFirst) {
   AccountFields demo;
   demo.login = "demo";

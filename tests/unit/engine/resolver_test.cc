@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bridge/membership_index.h"
 #include "tests/unit/engine/clinic_builder.h"
 
 namespace pmbridge {
@@ -75,6 +76,27 @@ TEST(ResolverTest, NestedGroupsAreFollowedWhenEnabled) {
   ASSERT_NE(dave, nullptr);
   EXPECT_EQ(dave->grants[0].via, GroupDn("front-desk-temps"));
   EXPECT_EQ(Find(ResolveClinic(b, /*nested=*/false), "dave"), nullptr);
+}
+
+// Eligibility is decided by InAnyMappedGroup, the entitlement by MappedGroupsOf: they must
+// agree for everyone, nested or not, mapped or not.
+TEST(ResolverTest, InAnyMappedGroupAgreesWithMappedGroupsOf) {
+  ClinicBuilder b;
+  b.Person("bob").Member("pm-front-desk", "bob");
+  b.Person("dave")
+      .Member("front-desk-temps", "dave")
+      .Member("pm-front-desk", "group:front-desk-temps");
+  b.Person("frank").Member("bowling-team", "frank");
+  b.Person("gina");
+  b.Person("hank").Member("pm-nurses", "hank").Member("pm-billing", "hank");
+  for (bool nested : {true, false}) {
+    MembershipIndex index(b.mapping(), nested);
+    for (const DirectoryGroup& g : b.snapshot().groups) index.PutGroup(g.dn, g.members);
+    for (const DirectoryUser& user : b.snapshot().users) {
+      EXPECT_EQ(index.InAnyMappedGroup(user.dn), !index.MappedGroupsOf(user.dn).empty())
+          << user.dn << (nested ? " nested" : " not nested");
+    }
+  }
 }
 
 TEST(ResolverTest, MembershipCyclesTerminate) {

@@ -1,0 +1,82 @@
+// RightSet, ProviderScope and OptionalFields: the small value types every account carries.
+// Their storage is flat (sorted vectors, a heap pointer) for memory's sake; these tests pin
+// the behaviour the rest of the bridge relies on.
+#include <gtest/gtest.h>
+
+#include "bridge/optional_fields.h"
+#include "bridge/provider_scope.h"
+#include "bridge/right_set.h"
+
+namespace pmbridge {
+namespace {
+
+TEST(RightSetTest, GrantsStaySortedByModuleWithViewImplied) {
+  RightSet r;
+  r.Grant("scheduling", kDelete);
+  r.Grant("charges", kEdit);
+  r.Grant("patients", kView);
+  r.Grant("charges", kDelete);
+  EXPECT_EQ(r.ToString(), "charges:view+edit+delete patients:view scheduling:view+delete");
+  EXPECT_EQ(r.Get("charges"), kAllRights);
+  EXPECT_EQ(r.Get("reports"), 0);
+  r.Grant("reports", 0);  // nothing granted: no entry
+  EXPECT_EQ(r.modules().size(), 3u);
+}
+
+TEST(RightSetTest, MergeIsAUnionAndEqualityIgnoresOrderOfGrants) {
+  RightSet a, b;
+  a.Grant("patients", kEdit);
+  a.Grant("reports", kView);
+  b.Grant("reports", kView);
+  b.Grant("patients", kEdit);
+  EXPECT_EQ(a, b);
+  RightSet c;
+  c.Grant("charges", kView);
+  c.Grant("patients", kDelete);
+  a.Merge(c);
+  EXPECT_EQ(a.ToString(), "charges:view patients:view+edit+delete reports:view");
+  RightSet empty;
+  empty.Merge(c);
+  EXPECT_EQ(empty, c);
+}
+
+TEST(ProviderScopeTest, SelectedCodesAreSortedAndDistinct) {
+  ProviderScope s = ProviderScope::Selected({"DRSMITH", "DRJONES", "DRSMITH"});
+  EXPECT_EQ(s.ToString(), "DRJONES,DRSMITH");
+  EXPECT_EQ(s, ProviderScope::Selected({"DRJONES", "DRSMITH"}));
+  EXPECT_EQ(ProviderScope::Selected({}).ToString(), "none");
+}
+
+TEST(ProviderScopeTest, MergeIsAUnionAndAllWins) {
+  ProviderScope s = ProviderScope::Selected({"DRSMITH"});
+  s.Merge(ProviderScope::Selected({"DRPATEL", "DRSMITH"}));
+  EXPECT_EQ(s.ToString(), "DRPATEL,DRSMITH");
+  s.Merge(ProviderScope::All());
+  EXPECT_TRUE(s.all());
+  EXPECT_TRUE(s.codes().empty());
+  s.Merge(ProviderScope::Selected({"DRJONES"}));
+  EXPECT_EQ(s.ToString(), "all");
+}
+
+TEST(OptionalFieldsTest, ReadsLikeAnOptionalAndCopiesDeeply) {
+  OptionalFields none;
+  EXPECT_FALSE(none);
+  AccountFields f;
+  f.login = "bob";
+  OptionalFields one;
+  one = f;
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->login, "bob");
+  OptionalFields copy = one;
+  one = AccountFields();  // replacing the original leaves the copy alone
+  ASSERT_TRUE(copy);
+  EXPECT_EQ((*copy).login, "bob");
+  EXPECT_EQ(one->login, "");
+  OptionalFields moved = std::move(copy);
+  EXPECT_EQ(moved->login, "bob");
+  copy = none;
+  EXPECT_FALSE(copy);
+}
+
+}  // namespace
+}  // namespace pmbridge
