@@ -2,6 +2,7 @@
 // Built by Resolve() (resolver.h) from a complete DirectorySnapshot; pure data.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,7 +67,14 @@ struct DesiredState {
   std::unordered_map<std::string_view, std::size_t> entitled_by_anchor;
   std::unordered_map<std::string_view, std::size_t> ineligible_by_anchor;
   // The DNs Grant::via points at: each nested group once, however many people it holds.
-  std::unordered_set<std::string> via_groups;
+  // Looked up by view (transparent hash), so finding one allocates nothing.
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_set<std::string, ViewHash, std::equal_to<>> via_groups;
 };
 
 }  // namespace pmbridge

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,8 +17,9 @@ namespace pmbridge {
 struct MappedMembership {
   const GroupRule* rule = nullptr;
   // The group holding the person directly when the mapped group holds them only through
-  // nesting; empty for a direct member.
-  std::string via;
+  // nesting (its DN, owned by the index: valid until the index changes); empty for a
+  // direct member.
+  std::string_view via;
 };
 
 class MembershipIndex {

@@ -32,7 +32,7 @@ void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields) 
 // The entitlement of `user`, who is eligible: the union of the roles and provider scopes of
 // every mapped group they belong to, with the grants behind it.
 Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, const Mapping& mapping,
-                    const Catalog& catalog, std::unordered_set<std::string>& via_groups) {
+                    const Catalog& catalog, decltype(DesiredState::via_groups)& via_groups) {
   Entitlement e;
   e.user = &user;
   e.fields = BaseFields(user);
@@ -41,7 +41,11 @@ Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, con
     ApplyRole(role, catalog, e.fields);
     e.fields.providers.Merge(m.rule->providers);
     std::string_view via;
-    if (!m.via.empty()) via = *via_groups.insert(m.via).first;
+    if (!m.via.empty()) {
+      auto interned = via_groups.find(m.via);
+      if (interned == via_groups.end()) interned = via_groups.emplace(m.via).first;
+      via = *interned;
+    }
     e.grants.push_back({m.rule, via});
   }
   std::sort(e.grants.begin(), e.grants.end(),
