@@ -37,45 +37,35 @@ Status SociWriteTransaction::Step(std::string_view what, F&& body) {
   return status;
 }
 
-Result<CurrentState> SociWriteTransaction::LoadCurrentState() {
-  CurrentState state;
-  Status status = Step("reading the PM database", [&] {
-    state = ReadCurrentState(db_.session(), db_.backend());
+template <typename T, typename Read>
+Result<T> SociWriteTransaction::ReadStep(std::string_view what, Read read) {
+  T value;
+  Status status = Step(what, [&] {
+    value = read(db_.session(), db_.backend());
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return state;
+  return value;
+}
+
+Result<CurrentState> SociWriteTransaction::LoadCurrentState() {
+  return ReadStep<CurrentState>("reading the PM database", ReadCurrentState);
 }
 
 Result<CurrentState> SociWriteTransaction::LoadPeople(
     const std::vector<std::string>& anchors, const std::vector<std::string>& folded_logins) {
-  CurrentState state;
-  Status status = Step("reading the PM database", [&] {
-    state = ReadPeople(db_.session(), db_.backend(), anchors, folded_logins);
-    return Status::Ok();
-  });
-  if (!status.ok()) return status;
-  return state;
+  return ReadStep<CurrentState>("reading the PM database",
+                                [&](soci::session& sql, SqlBackend backend) {
+                                  return ReadPeople(sql, backend, anchors, folded_logins);
+                                });
 }
 
 Result<Catalog> SociWriteTransaction::LoadCatalog() {
-  Catalog catalog;
-  Status status = Step("reading the PM catalog", [&] {
-    catalog = ReadCatalog(db_.session(), db_.backend());
-    return Status::Ok();
-  });
-  if (!status.ok()) return status;
-  return catalog;
+  return ReadStep<Catalog>("reading the PM catalog", ReadCatalog);
 }
 
 Result<ManagedCounts> SociWriteTransaction::CountManaged() {
-  ManagedCounts counts;
-  Status status = Step("counting the managed accounts", [&] {
-    counts = ReadManagedCounts(db_.session(), db_.backend());
-    return Status::Ok();
-  });
-  if (!status.ok()) return status;
-  return counts;
+  return ReadStep<ManagedCounts>("counting the managed accounts", ReadManagedCounts);
 }
 
 Status SociWriteTransaction::Apply(const Plan& plan, const AuditContext& context) {

@@ -36,6 +36,9 @@ class SociWriteTransaction final : public PmWriteTransaction {
   // or returned, leaves it kFailed.
   template <typename F>
   Status Step(std::string_view what, F&& body);
+  // A Step that reads: `read(session, backend)` returns the value.
+  template <typename T, typename Read>
+  Result<T> ReadStep(std::string_view what, Read read);
   void Rollback();
 
   SociPmDatabase& db_;
