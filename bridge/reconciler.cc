@@ -66,12 +66,24 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
     AuditContext context{request.actor, request.event, now};
     PMB_RETURN_IF_ERROR((*txn)->Apply(plan, context));
   }
+  const bool forced = request.force && !outcome.assessment.verdict.guard_refusals.empty();
+  PMB_RETURN_IF_ERROR((*txn)->PutState(
+      kStateLastReconcile, LastReconcileRecord(plan, now, request.actor, request.event, forced)));
+  PMB_RETURN_IF_ERROR((*txn)->Commit());
+  outcome.result = plan.has_changes() ? ReconcileOutcome::Result::kApplied
+                                      : ReconcileOutcome::Result::kNothingToDo;
+  return outcome;
+}
+
+std::string LastReconcileRecord(const Plan& plan, std::chrono::system_clock::time_point at,
+                                const std::string& actor, const std::string& event, bool forced,
+                                std::optional<std::size_t> held_disables) {
   const Plan::Summary s = plan.summary();
   nlohmann::ordered_json record = {
-      {"at", FormatTimestamp(now)},
-      {"actor", request.actor},
-      {"event", request.event},
-      {"forced", request.force && !outcome.assessment.verdict.guard_refusals.empty()},
+      {"at", FormatTimestamp(at)},
+      {"actor", actor},
+      {"event", event},
+      {"forced", forced},
       {"summary",
        {{"create", s.create},
         {"update", s.update},
@@ -80,11 +92,8 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
         {"unchanged", s.unchanged}}},
       {"conflicts", plan.conflicts.size()},
   };
-  PMB_RETURN_IF_ERROR((*txn)->PutState(kStateLastReconcile, record.dump()));
-  PMB_RETURN_IF_ERROR((*txn)->Commit());
-  outcome.result = plan.has_changes() ? ReconcileOutcome::Result::kApplied
-                                      : ReconcileOutcome::Result::kNothingToDo;
-  return outcome;
+  if (held_disables) record["held_disables"] = *held_disables;
+  return record.dump();
 }
 
 }  // namespace pmbridge

@@ -3,6 +3,9 @@
 // rows and the sync position in one transaction (behaviour rules 5, 6, 8, 9).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <optional>
 #include <string>
 
 #include "bridge/assessment.h"
@@ -59,5 +62,12 @@ class Reconciler {
 
 // pmbridge_state names.
 inline constexpr const char* kStateLastReconcile = "last_reconcile";
+
+// The kStateLastReconcile value (JSON) for a full reconcile that applied `plan`: when, by
+// whom, why, whether a guard was forced, the summary and the conflicts, and, from the
+// daemon, how many disables its guard held back.
+std::string LastReconcileRecord(const Plan& plan, std::chrono::system_clock::time_point at,
+                                const std::string& actor, const std::string& event, bool forced,
+                                std::optional<std::size_t> held_disables = std::nullopt);
 
 }  // namespace pmbridge

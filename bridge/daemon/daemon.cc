@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <nlohmann/json.hpp>
 
 #include "bridge/assessment.h"
 #include "bridge/daemon/guarded_plan.h"
@@ -342,22 +341,9 @@ Status Daemon::ReconcileEveryone(const std::string& why) {
   if (applied.has_changes()) {
     PMB_RETURN_IF_ERROR((*txn)->Apply(applied, AuditContext{env_.actor, event, now}));
   }
-  const Plan::Summary s = applied.summary();
-  nlohmann::ordered_json record = {
-      {"at", FormatTimestamp(now)},
-      {"actor", env_.actor},
-      {"event", event},
-      {"forced", false},
-      {"summary",
-       {{"create", s.create},
-        {"update", s.update},
-        {"disable", s.disable},
-        {"enable", s.enable},
-        {"unchanged", s.unchanged}}},
-      {"conflicts", applied.conflicts.size()},
-      {"held_disables", guarded.held_disables.size()},
-  };
-  PMB_RETURN_IF_ERROR((*txn)->PutState(kStateLastReconcile, record.dump()));
+  PMB_RETURN_IF_ERROR((*txn)->PutState(
+      kStateLastReconcile, LastReconcileRecord(applied, now, env_.actor, event, /*forced=*/false,
+                                               guarded.held_disables.size())));
   if (!position_.empty()) PMB_RETURN_IF_ERROR((*txn)->PutState(kStateSyncPosition, position_));
   PMB_RETURN_IF_ERROR((*txn)->Commit());
 
@@ -369,6 +355,7 @@ Status Daemon::ReconcileEveryone(const std::string& why) {
       applied.has_changes() ? FullReconcileResult::kApplied : FullReconcileResult::kNothing, now);
   metrics_.SetLastSuccessfulSync(now);
   metrics_.SetSyncPositionKnown(!position_.empty());
+  const Plan::Summary s = applied.summary();
   log_.Info("reconcile.done", {{"trigger", why},
                                {"created", s.create},
                                {"updated", s.update},
