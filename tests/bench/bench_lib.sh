@@ -2,6 +2,8 @@
 # Shell helpers shared by the benchmark scripts (sourced, bash): ports, the bridge's config,
 # and a daemon in the background. Fixtures stay in tests/fixtures (slapd.sh, postgres.sh).
 
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
 # A TCP port on 127.0.0.1 that was free a moment ago.
 bench_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -73,4 +75,21 @@ bench_stop_daemon() {
   kill -TERM "$pid" 2>/dev/null || return 0
   wait "$pid" || status=$?
   if [ $status -ne 0 ]; then echo "bench: pmbridge run exited with status $status" >&2; fi
+}
+
+# bench_release PG_DIR WORK FINISHED [WHAT_STAYS]: the end of a benchmark's EXIT trap.
+# Stops the fixture PostgreSQL in PG_DIR, if any, and removes PG_DIR. Keeps WORK, saying so
+# (with WHAT_STAYS), when the run did not finish (FINISHED empty) or PMBRIDGE_BENCH_KEEP=1;
+# removes it otherwise.
+bench_release() {
+  local pg_dir=$1 work=$2 finished=$3 what=${4:-}
+  if [ -n "$pg_dir" ]; then
+    bash "$BENCH_ROOT/tests/fixtures/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+  if [ "${PMBRIDGE_BENCH_KEEP:-}" = 1 ] || [ -z "$finished" ]; then
+    echo "(the run's files stay in $work${what:+: $what})" >&2
+  else
+    rm -rf "$work"
+  fi
 }

@@ -33,15 +33,7 @@ finished=
 cleanup() {
   bench_stop_daemon || true
   bash "$root/tests/fixtures/slapd.sh" stop "$work/slapd" >/dev/null 2>&1 || true
-  if [ -n "$pg_dir" ]; then
-    bash "$root/tests/fixtures/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-    rm -rf "$pg_dir"
-  fi
-  if [ "${PMBRIDGE_BENCH_KEEP:-}" = 1 ] || [ -z "$finished" ]; then
-    echo "(the run's files stay in $work: daemon logs, samples.csv with every removal)" >&2
-  else
-    rm -rf "$work"
-  fi
+  bench_release "$pg_dir" "$work" "$finished" "daemon logs, samples.csv with every removal"
 }
 trap cleanup EXIT
 

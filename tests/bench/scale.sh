@@ -51,15 +51,7 @@ slapd_dir=
 finished=
 cleanup() {
   [ -z "$slapd_dir" ] || bash "$root/tests/fixtures/slapd.sh" stop "$slapd_dir" >/dev/null 2>&1 || true
-  if [ -n "$pg_dir" ]; then
-    bash "$root/tests/fixtures/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-    rm -rf "$pg_dir"
-  fi
-  if [ "${PMBRIDGE_BENCH_KEEP:-}" = 1 ] || [ -z "$finished" ]; then
-    echo "(the run's files stay in $work)" >&2
-  else
-    rm -rf "$work"
-  fi
+  bench_release "$pg_dir" "$work" "$finished"
 }
 trap cleanup EXIT
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
