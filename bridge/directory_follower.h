@@ -18,14 +18,23 @@ namespace pmbridge {
 
 struct DirectoryConfig;
 
-// One change the directory reported. Gone events carry only the anchor (entryUUID): a
-// syncrepl delete names nothing else reliably.
+// One change the directory reported. Gone events carry only the anchor (entryUUID,
+// objectGUID): a delete names nothing else reliably.
 struct DirectoryEvent {
-  enum class Kind { kUserPut, kUserGone, kGroupPut, kGroupGone };
+  enum class Kind { kUserPut, kUserGone, kGroupPut, kGroupGone, kGroupMembers };
   Kind kind = Kind::kUserPut;
   DirectoryUser user;    // kUserPut: the entry as it is now
   DirectoryGroup group;  // kGroupPut: the entry as it is now, with its anchor
-  std::string anchor;    // kUserGone, kGroupGone
+  std::string anchor;    // kUserGone, kGroupGone, kGroupMembers
+  // kUserGone: the entry was deleted, not merely moved out of scope. Samba leaves a deleted
+  // user's DN in the member lists of its groups, so the model drops it from them itself: a
+  // new entry later given the same DN must not inherit the old memberships.
+  bool deleted = false;
+  // kGroupMembers: member values (normal form) added to and removed from the group
+  // `anchor`, which is at `group.dn` (Active Directory DirSync incremental values). A
+  // group the model does not hold at that DN is out of scope: the event is nothing.
+  std::vector<std::string> members_added;
+  std::vector<std::string> members_removed;
   // When the follower read the notification (for the removal-to-disable latency).
   std::chrono::steady_clock::time_point received;
 };
@@ -67,8 +76,8 @@ class DirectoryFollower {
   virtual void Stop() = 0;
 };
 
-// The follower for config.change_detection (syncrepl; kInvalidInput for a strategy not
-// built yet). Applies the bind policy; does not connect.
+// The follower for config.change_detection (syncrepl; dirsync; usn; kInvalidInput for a
+// strategy not built). Applies the bind policy; does not connect.
 Result<std::unique_ptr<DirectoryFollower>> OpenDirectoryFollower(const DirectoryConfig& config,
                                                                  std::string password,
                                                                  const Clock& clock);

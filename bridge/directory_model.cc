@@ -63,11 +63,13 @@ void DirectoryModel::PutUser(const DirectoryUser& user, TimePoint at, TouchedPeo
   if (!user.login.empty()) anchors_by_login_[FoldLogin(user.login)].insert(user.anchor);
 }
 
-void DirectoryModel::RemoveUser(const std::string& anchor, TimePoint at, TouchedPeople& touched) {
+void DirectoryModel::RemoveUser(const std::string& anchor, bool deleted, TimePoint at,
+                                TouchedPeople& touched) {
   Touch(anchor, at, touched);
   auto old = users_.find(anchor);
   if (old == users_.end()) return;
   const DirectoryUser& user = old->second;
+  if (deleted) index_.DropMember(user.dn);
   if (!user.login.empty()) {
     auto set = anchors_by_login_.find(FoldLogin(user.login));
     if (set != anchors_by_login_.end()) {
@@ -111,6 +113,23 @@ void DirectoryModel::RemoveGroup(const std::string& anchor, TimePoint at, Touche
   group_dn_by_anchor_.erase(old);
 }
 
+void DirectoryModel::TouchMember(const std::string& dn, TimePoint at,
+                                 TouchedPeople& touched) const {
+  auto user = user_anchor_by_dn_.find(dn);
+  if (user != user_anchor_by_dn_.end()) Touch(user->second, at, touched);
+  if (index_.HasGroup(dn)) TouchMembers(dn, at, touched);
+}
+
+void DirectoryModel::ChangeGroupMembers(const DirectoryEvent& event, TouchedPeople& touched) {
+  auto held = group_dn_by_anchor_.find(event.anchor);
+  // Out of scope, or not yet seen at this DN (a full put follows in that case).
+  if (held == group_dn_by_anchor_.end() || held->second != event.group.dn) return;
+  // Only the members that came and went can gain or lose anything through this group.
+  for (const std::string& dn : event.members_removed) TouchMember(dn, event.received, touched);
+  index_.ChangeMembers(held->second, event.members_added, event.members_removed);
+  for (const std::string& dn : event.members_added) TouchMember(dn, event.received, touched);
+}
+
 void DirectoryModel::Apply(const FollowBatch& batch, TouchedPeople& touched) {
   TimePoint last = std::chrono::steady_clock::now();
   for (const DirectoryEvent& event : batch.events) {
@@ -120,13 +139,16 @@ void DirectoryModel::Apply(const FollowBatch& batch, TouchedPeople& touched) {
         PutUser(event.user, event.received, touched);
         break;
       case DirectoryEvent::Kind::kUserGone:
-        RemoveUser(event.anchor, event.received, touched);
+        RemoveUser(event.anchor, event.deleted, event.received, touched);
         break;
       case DirectoryEvent::Kind::kGroupPut:
         PutGroup(event.group, event.received, touched);
         break;
       case DirectoryEvent::Kind::kGroupGone:
         RemoveGroup(event.anchor, event.received, touched);
+        break;
+      case DirectoryEvent::Kind::kGroupMembers:
+        ChangeGroupMembers(event, touched);
         break;
     }
   }
@@ -135,7 +157,7 @@ void DirectoryModel::Apply(const FollowBatch& batch, TouchedPeople& touched) {
     for (const auto& [anchor, user] : users_) {
       if (batch.users_present->count(anchor) == 0) gone.push_back(anchor);
     }
-    for (const std::string& anchor : gone) RemoveUser(anchor, last, touched);
+    for (const std::string& anchor : gone) RemoveUser(anchor, false, last, touched);
   }
   if (batch.groups_present) {
     std::vector<std::string> gone;

@@ -30,10 +30,10 @@ class DirectoryModel {
   // Replaces the whole content with a complete read.
   void Reset(const DirectorySnapshot& snapshot);
 
-  // Applies `batch` in order: puts, gones, then the present sets (anything not listed is
-  // gone). Adds to `touched` every person whose account may change: a user entry change
-  // touches that user; a group change touches its (nested) members before and after;
-  // both touch everyone sharing the person's login, old or new (unique-login rule).
+  // Applies `batch` in order: puts, gones, member changes, then the present sets (anything
+  // not listed is gone). Adds to `touched` every person whose account may change: a user entry
+  // change touches that user; a group change touches its (nested) members before and after; both
+  // touch everyone sharing the person's login, old or new (unique-login rule).
   void Apply(const FollowBatch& batch, TouchedPeople& touched);
 
   // The users behind `anchors` that are still present, plus every user sharing a login
@@ -48,12 +48,18 @@ class DirectoryModel {
  private:
   void PutUser(const DirectoryUser& user, std::chrono::steady_clock::time_point at,
                TouchedPeople& touched);
-  void RemoveUser(const std::string& anchor, std::chrono::steady_clock::time_point at,
+  // `deleted`: the entry is gone for good, so its DN leaves every group's member list.
+  void RemoveUser(const std::string& anchor, bool deleted, std::chrono::steady_clock::time_point at,
                   TouchedPeople& touched);
   void PutGroup(const DirectoryGroup& group, std::chrono::steady_clock::time_point at,
                 TouchedPeople& touched);
   void RemoveGroup(const std::string& anchor, std::chrono::steady_clock::time_point at,
                    TouchedPeople& touched);
+  // An incremental member change of a group the model holds at event.group.dn.
+  void ChangeGroupMembers(const DirectoryEvent& event, TouchedPeople& touched);
+  // Touches `dn` when it is a user, and everyone below it when it is a group.
+  void TouchMember(const std::string& dn, std::chrono::steady_clock::time_point at,
+                   TouchedPeople& touched) const;
   // Touches everyone below group `dn` (as the index has it now).
   void TouchMembers(const std::string& dn, std::chrono::steady_clock::time_point at,
                     TouchedPeople& touched) const;

@@ -48,6 +48,28 @@ void MembershipIndex::RemoveGroup(const std::string& dn) {
   groups_.erase(it);
 }
 
+void MembershipIndex::ChangeMembers(const std::string& dn, const std::vector<std::string>& added,
+                                    const std::vector<std::string>& removed) {
+  auto it = groups_.find(dn);
+  if (it == groups_.end()) return;
+  std::vector<std::string> members = it->second;
+  members.insert(members.end(), added.begin(), added.end());
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  std::erase_if(members, [&](const std::string& m) {
+    return std::find(removed.begin(), removed.end(), m) != removed.end();
+  });
+  PutGroup(dn, std::move(members));
+}
+
+void MembershipIndex::DropMember(const std::string& member_dn) {
+  auto it = parents_.find(member_dn);
+  if (it == parents_.end()) return;
+  std::vector<std::string> listing;
+  for (const std::string* group : it->second) listing.push_back(*group);
+  for (const std::string& group : listing) ChangeMembers(group, {}, {member_dn});
+}
+
 void MembershipIndex::Clear() {
   rules_above_.clear();
   parents_.clear();

@@ -36,6 +36,12 @@ class MembershipIndex {
   // Adds group `dn` (normal form) or replaces its member list (normal-form DNs).
   void PutGroup(const std::string& dn, std::vector<std::string> members);
   void RemoveGroup(const std::string& dn);
+  // Adds `added` to and removes `removed` from the member list of group `dn` (normal-form
+  // DNs); nothing when there is no such group.
+  void ChangeMembers(const std::string& dn, const std::vector<std::string>& added,
+                     const std::vector<std::string>& removed);
+  // Removes `member_dn` from the member list of every group that lists it.
+  void DropMember(const std::string& member_dn);
   void Clear();
 
   bool HasGroup(const std::string& dn) const { return groups_.count(dn) != 0; }

@@ -334,5 +334,85 @@ TEST(DisableGuardTest, HoldsABatchPastTheLimitButNotALaterSingleDeparture) {
   EXPECT_TRUE(guard.Admit(1, 3, t0 + std::chrono::seconds(601)));  // the first slid out
 }
 
+TEST(DirectoryModelTest, AMemberDeltaTouchesOnlyTheMembersThatCameAndWent) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupMembers);
+  e.anchor = GroupOf(b.snapshot(), "pm-front-desk").anchor;
+  e.group.dn = GroupDn("pm-front-desk");
+  e.members_added = {UserDn("frank")};
+  e.members_removed = {UserDn("bob"), GroupDn("front-desk-temps")};
+  batch.events.push_back(e);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  // erin stays and is not recomputed; dave goes with front-desk-temps.
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob", "uuid-dave", "uuid-frank"}));
+  std::vector<std::string> members = *model.index().MembersOf(GroupDn("pm-front-desk"));
+  EXPECT_EQ(members, (std::vector<std::string>{UserDn("erin"), UserDn("frank")}));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-dave"), 0u);
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 1u);
+}
+
+TEST(DirectoryModelTest, AMemberDeltaForAGroupNotHeldAtThatDnIsNothing) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kGroupMembers);
+  e.anchor = GroupOf(b.snapshot(), "pm-front-desk").anchor;
+  e.group.dn = GroupDn("renamed-front-desk");  // a full put follows a rename
+  e.members_added = {UserDn("frank")};
+  batch.events.push_back(e);
+  DirectoryEvent unknown = Event(Kind::kGroupMembers);
+  unknown.anchor = "uuid-not-in-scope";
+  unknown.group.dn = GroupDn("elsewhere");
+  unknown.members_added = {UserDn("frank")};
+  batch.events.push_back(unknown);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+  EXPECT_TRUE(touched.empty());
+  EXPECT_EQ(model.index().MembersOf(GroupDn("pm-front-desk"))->size(), 3u);
+}
+
+TEST(DirectoryModelTest, ADeletedUserLeavesItsGroupsButOneOutOfScopeDoesNot) {
+  ClinicBuilder b = Clinic();
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(b.snapshot());
+  const DirectoryUser bob = UserOf(b.snapshot(), "bob");
+  const DirectoryUser carol = UserOf(b.snapshot(), "carol");
+  FollowBatch batch;
+  DirectoryEvent deleted = Event(Kind::kUserGone);
+  deleted.anchor = bob.anchor;
+  deleted.deleted = true;  // Samba leaves the DN in pm-front-desk
+  batch.events.push_back(deleted);
+  DirectoryEvent moved = Event(Kind::kUserGone);
+  moved.anchor = carol.anchor;  // out of scope, still a member in the directory
+  batch.events.push_back(moved);
+  TouchedPeople touched;
+  model.Apply(batch, touched);
+
+  // A new entry given bob's old DN does not inherit his front-desk rights; carol, back in
+  // scope, is a biller again.
+  FollowBatch back;
+  DirectoryEvent rehired = Event(Kind::kUserPut);
+  rehired.user = bob;
+  rehired.user.anchor = "uuid-new-bob";
+  back.events.push_back(rehired);
+  DirectoryEvent returned = Event(Kind::kUserPut);
+  returned.user = carol;
+  back.events.push_back(returned);
+  touched.clear();
+  model.Apply(back, touched);
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-new-bob"), 0u);
+  EXPECT_EQ(d.entitled_by_anchor.count(carol.anchor), 1u);
+}
+
 }  // namespace
 }  // namespace pmbridge::testing
