@@ -56,6 +56,8 @@ struct DirectoryConfig {
   UsersConfig users;
   GroupsConfig groups;
   ChangeDetection change_detection = ChangeDetection::kSyncrepl;
+  // How often a polling strategy (dirsync, usn) asks the directory what changed.
+  std::chrono::milliseconds poll_interval{1000};
   SourceLocation where;  // of the `directory` key
 };
 

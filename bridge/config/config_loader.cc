@@ -229,6 +229,8 @@ class ConfigReader {
   std::optional<std::string> ReadAttributeName(const YamlValue& value);
   std::optional<std::chrono::seconds> ReadDuration(const YamlValue& value,
                                                    std::chrono::seconds max);
+  // A duration that may also be given in milliseconds ("250ms"), from 100 ms to 1 h.
+  std::optional<std::chrono::milliseconds> ReadPollInterval(const YamlValue& value);
   // `value` resolved against the config file's directory.
   std::string ResolvePath(const std::string& value) const;
   // Reports a file that is missing or not a regular file; true when it is one.
@@ -302,7 +304,7 @@ void ConfigReader::ReadDirectory(const YamlField& field, DirectoryConfig* direct
   YamlMap map(file_, field.value,
               Names({"url", "flavor", "bind_dn", "bind_password_file", "bind_password_env",
                      "tls_ca_file", "start_tls", "allow_insecure_bind", "page_size", "timeout",
-                     "users", "groups", "change_detection"}));
+                     "users", "groups", "change_detection", "poll_interval"}));
   if (!map.ok()) return;
 
   // The flavour first: its defaults fill what the other keys leave unset.
@@ -429,6 +431,11 @@ void ConfigReader::ReadDirectory(const YamlField& field, DirectoryConfig* direct
   ReadGroups(map.Find("groups"), *flavor, &groups);
   if (groups.base_dn.empty()) groups.base_dn = directory->users.base_dn;
 
+  if (const YamlField* f = map.Find("poll_interval")) {
+    if (std::optional<std::chrono::milliseconds> d = ReadPollInterval(f->value)) {
+      directory->poll_interval = *d;
+    }
+  }
   if (const YamlField* f = map.Find("change_detection")) {
     if (std::optional<std::string> name = ReadString(file_, f->value)) {
       const ChangeDetectionName* found = nullptr;
@@ -618,6 +625,29 @@ std::optional<std::chrono::seconds> ConfigReader::ReadDuration(const YamlValue& 
     file_.Error(value.where, value.path,
                 "duration `" + *text + "` out of range: it must be more than 0 and at most " +
                     std::to_string(max.count()) + "s");
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<std::chrono::milliseconds> ConfigReader::ReadPollInterval(const YamlValue& value) {
+  std::optional<std::string> text = ReadString(file_, value);
+  if (!text) return std::nullopt;
+  std::optional<std::chrono::milliseconds> d;
+  if (text->size() > 2 && text->size() <= 9 && text->ends_with("ms") &&
+      IsDigits(text->substr(0, text->size() - 2))) {
+    d = std::chrono::milliseconds(std::stoll(text->substr(0, text->size() - 2)));
+  } else if (std::optional<std::chrono::seconds> s = ParseDuration(*text)) {
+    d = *s;
+  }
+  if (!d) {
+    file_.Error(value.where, value.path, "`" + *text + "` is not a duration",
+                "write a number with a unit: 250ms, 1s, 30s, 5m (a bare number is seconds)");
+    return std::nullopt;
+  }
+  if (*d < std::chrono::milliseconds(100) || *d > std::chrono::hours(1)) {
+    file_.Error(value.where, value.path, "poll_interval `" + *text + "` out of range",
+                "it must be at least 100ms and at most 1h");
     return std::nullopt;
   }
   return d;

@@ -458,6 +458,22 @@ TEST_F(ConfigLoaderTest, ChangeDetectionMustSuitTheFlavor) {
   EXPECT_EQ(load.config->directory.change_detection, ChangeDetection::kPoll);
 }
 
+TEST_F(ConfigLoaderTest, PollIntervalTakesMillisecondsOrADuration) {
+  ConfigLoad load = Load(kMinimal);
+  ASSERT_TRUE(load.config.has_value()) << load.diagnostics.ToString();
+  EXPECT_EQ(load.config->directory.poll_interval, std::chrono::seconds(1));
+  load = Load(Replace(kMinimal, "  url:", "  poll_interval: 250ms\n  url:"));
+  ASSERT_TRUE(load.config.has_value()) << load.diagnostics.ToString();
+  EXPECT_EQ(load.config->directory.poll_interval, std::chrono::milliseconds(250));
+  load = Load(Replace(kMinimal, "  url:", "  poll_interval: 2m\n  url:"));
+  ASSERT_TRUE(load.config.has_value()) << load.diagnostics.ToString();
+  EXPECT_EQ(load.config->directory.poll_interval, std::chrono::minutes(2));
+  load = Load(Replace(kMinimal, "  url:", "  poll_interval: 5ms\n  url:"));
+  EXPECT_ERROR_AT(load.diagnostics, "poll_interval `5ms` out of range", At("5ms"));
+  load = Load(Replace(kMinimal, "  url:", "  poll_interval: soon\n  url:"));
+  EXPECT_ERROR_AT(load.diagnostics, "`soon` is not a duration", At("soon"));
+}
+
 constexpr std::string_view kWithPassword = R"(version: 1
 directory:
   url: ldap://127.0.0.1:3890
