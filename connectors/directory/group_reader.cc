@@ -19,8 +19,7 @@ namespace {
 struct UnfinishedGroup {
   std::size_t index;   // into snapshot->groups
   std::string raw_dn;  // as the server spelled it, for the base searches
-  std::string type;    // the member attribute type as the server returned it
-  std::uint32_t next;  // first value index still missing
+  ParsedGroup::MoreMembers more;
 };
 
 // The slice after `range`, or an error when there is none to ask for.
@@ -31,20 +30,22 @@ Result<std::uint32_t> NextSliceStart(const AttributeRange& range, const std::str
   return *range.high + 1;
 }
 
-// Fetches the slices of `group` from `unfinished.next` on, until the server marks one last.
-Status FetchRemainingMembers(LdapConnection& connection, const UnfinishedGroup& unfinished,
-                             DirectoryGroup* group, std::vector<std::string>* warnings) {
-  std::uint32_t next = unfinished.next;
+}  // namespace
+
+Status CompleteGroupMembers(LdapConnection& connection, std::string_view raw_dn,
+                            const ParsedGroup::MoreMembers& more, DirectoryGroup* group,
+                            std::vector<std::string>* warnings) {
+  std::uint32_t next = more.next;
   for (;;) {
     SearchRequest request;
-    request.base = unfinished.raw_dn;
+    request.base = std::string(raw_dn);
     request.scope = LDAP_SCOPE_BASE;
-    request.attributes = {RangeRequest(unfinished.type, next)};
+    request.attributes = {RangeRequest(more.type, next)};
     std::optional<AttributeRange> slice;
     Status status = PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {
       return entry.ForEachAttribute(
           [&](std::string_view description, std::span<const berval> values) -> Status {
-            if (!SameAttribute(AttributeType(description), unfinished.type)) return Status::Ok();
+            if (!SameAttribute(AttributeType(description), more.type)) return Status::Ok();
             Result<std::optional<AttributeRange>> range = ParseAttributeRange(description);
             if (!range.ok()) return range.status();
             if (!range->has_value() || (*range)->low != next) {
@@ -70,8 +71,6 @@ Status FetchRemainingMembers(LdapConnection& connection, const UnfinishedGroup& 
   }
 }
 
-}  // namespace
-
 Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
                   DirectorySnapshot* snapshot) {
   if (config.groups.member_attribute.empty()) {
@@ -93,8 +92,8 @@ Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
     Result<ParsedGroup> parsed = ParseGroupEntry(entry, config, &snapshot->warnings);
     if (!parsed.ok()) return parsed.status();
     if (parsed->more_members) {
-      unfinished.push_back({snapshot->groups.size(), std::string(entry.dn()),
-                            std::move(parsed->more_members->type), parsed->more_members->next});
+      unfinished.push_back(
+          {snapshot->groups.size(), std::string(entry.dn()), std::move(*parsed->more_members)});
     }
     snapshot->groups.push_back(std::move(parsed->group));
     return Status::Ok();
@@ -103,8 +102,8 @@ Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
 
   // Fetched after the paged search has finished, so only one operation is in flight.
   for (const UnfinishedGroup& u : unfinished) {
-    PMB_RETURN_IF_ERROR(
-        FetchRemainingMembers(connection, u, &snapshot->groups[u.index], &snapshot->warnings));
+    PMB_RETURN_IF_ERROR(CompleteGroupMembers(connection, u.raw_dn, u.more,
+                                             &snapshot->groups[u.index], &snapshot->warnings));
   }
   return Status::Ok();
 }

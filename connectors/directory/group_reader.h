@@ -3,9 +3,14 @@
 // server slices the member attribute.
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "bridge/config/config.h"
 #include "bridge/directory_snapshot.h"
 #include "bridge/status.h"
+#include "connectors/directory/group_entry.h"
 #include "connectors/directory/ldap_connection.h"
 
 namespace pmbridge {
@@ -18,5 +23,12 @@ namespace pmbridge {
 // slice with base searches; any failure there fails the read.
 Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
                   DirectorySnapshot* snapshot);
+
+// Fetches the member slices of the group at `raw_dn` (as the server spelled it) from
+// `more` on, appending to group->members, until the server marks a slice the last; any
+// failure, or a slice that does not start where asked, fails.
+Status CompleteGroupMembers(LdapConnection& connection, std::string_view raw_dn,
+                            const ParsedGroup::MoreMembers& more, DirectoryGroup* group,
+                            std::vector<std::string>* warnings);
 
 }  // namespace pmbridge
