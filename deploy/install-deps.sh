@@ -10,6 +10,10 @@ packages=(
   libsqlite3-dev libpq-dev nlohmann-json3-dev libssl-dev libgtest-dev
   # servers and clients the demo and the tests start
   slapd ldap-utils postgresql sqlite3 openssl
+  # the Active Directory tests' Samba DC (tests/fixtures/samba.sh); samba-ad-dc pulls in
+  # winbind and the dsdb modules, samba-ad-provision (only recommended) holds the provision
+  # templates. Simple binds only: no Kerberos client needed.
+  samba samba-ad-dc samba-ad-provision
   # the mapping JSON Schema check, benchmarks' memory figures
   python3 python3-jsonschema python3-yaml time
 )
