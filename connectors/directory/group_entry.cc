@@ -9,9 +9,23 @@
 
 namespace pmbridge {
 
+namespace {
+
+// Active Directory's default MaxValRange: the largest slice a server returns unasked.
+constexpr char kFirstActiveDirectorySlice[] = ";range=0-1499";
+
+}  // namespace
+
 std::vector<std::string> GroupAttributesToRequest(const DirectoryConfig& config) {
   std::vector<std::string> out;
-  if (!config.groups.member_attribute.empty()) out.push_back(config.groups.member_attribute);
+  if (!config.groups.member_attribute.empty()) {
+    // Active Directory slices member lists above 1500 values on its own, Samba does not:
+    // asking for the first slice explicitly makes both behave alike, so the range
+    // following of group_reader is exercised against Samba the way Windows forces it.
+    out.push_back(config.flavor == DirectoryFlavor::kActiveDirectory
+                      ? config.groups.member_attribute + kFirstActiveDirectorySlice
+                      : config.groups.member_attribute);
+  }
   const std::string& anchor = config.users.attributes.anchor;
   if (!anchor.empty() && (out.empty() || !SameAttribute(out[0], anchor))) out.push_back(anchor);
   return out;

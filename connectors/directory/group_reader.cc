@@ -86,6 +86,7 @@ Status ReadGroups(LdapConnection& connection, const DirectoryConfig& config,
   request.filter = config.groups.filter;
   request.attributes = GroupAttributesToRequest(config);
   request.page_size = config.page_size;
+  request.controls = SubtreeSearchControls(config);
 
   std::vector<UnfinishedGroup> unfinished;
   Status searched = PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {

@@ -83,11 +83,30 @@ struct Cookie {
   }
 };
 
+// The controls built for one request (the paging control included), freed together.
+class ControlsGuard {
+ public:
+  explicit ControlsGuard(std::vector<LDAPControl*>* controls) : controls_(controls) {}
+  ~ControlsGuard() {
+    for (LDAPControl* c : *controls_) ldap_control_free(c);
+  }
+  ControlsGuard(const ControlsGuard&) = delete;
+  ControlsGuard& operator=(const ControlsGuard&) = delete;
+
+ private:
+  std::vector<LDAPControl*>* controls_;
+};
+
 }  // namespace
 
 std::string SearchRequest::Describe() const {
   return "search of " + (base.empty() ? std::string("the root DSE") : base) + " (" +
          ScopeName(scope) + ", filter " + filter + ")";
+}
+
+std::vector<std::string> SubtreeSearchControls(const DirectoryConfig& config) {
+  if (config.flavor != DirectoryFlavor::kActiveDirectory) return {};
+  return {LDAP_CONTROL_X_DOMAIN_SCOPE};
 }
 
 Status PagedSearch(LdapConnection& connection, const SearchRequest& request,
@@ -115,14 +134,26 @@ Status PagedSearch(LdapConnection& connection, const SearchRequest& request,
         return connection.Failure(rc, "cannot build the paging control for the " + what);
       }
     }
-    LDAPControl* server_controls[] = {page_control, nullptr};
+    std::vector<LDAPControl*> server_controls;
+    ControlsGuard owned(&server_controls);
+    for (const std::string& oid : request.controls) {
+      LDAPControl* control = nullptr;
+      int rc = ldap_control_create(oid.c_str(), 1, nullptr, 0, &control);
+      if (rc != LDAP_SUCCESS) {
+        ldap_control_free(page_control);
+        return connection.Failure(rc, "cannot build control " + oid + " for the " + what);
+      }
+      server_controls.push_back(control);
+    }
+    if (page_control != nullptr) server_controls.push_back(page_control);
+    const bool send_controls = !server_controls.empty();
+    server_controls.push_back(nullptr);
     // The timeval is also sent as the server-side time limit (whole seconds, at least 1).
     timeval timeout = ToTimeval(connection.timeout());
     int msgid = -1;
     int rc = ldap_search_ext(ld, request.base.c_str(), request.scope, request.filter.c_str(),
-                             attributes.data(), 0, paged ? server_controls : nullptr, nullptr,
-                             &timeout, LDAP_NO_LIMIT, &msgid);
-    ldap_control_free(page_control);
+                             attributes.data(), 0, send_controls ? server_controls.data() : nullptr,
+                             nullptr, &timeout, LDAP_NO_LIMIT, &msgid);
     if (rc != LDAP_SUCCESS) return connection.Failure(rc, "cannot send the " + what);
     PendingSearch pending(ld, msgid);
 

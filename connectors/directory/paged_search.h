@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bridge/config/config.h"
 #include "bridge/status.h"
 #include "connectors/directory/ldap_connection.h"
 #include "connectors/directory/ldap_entry.h"
@@ -18,10 +19,20 @@ struct SearchRequest {
   std::string filter = "(objectClass=*)";
   std::vector<std::string> attributes;  // exactly these; empty asks for none ("1.1")
   int page_size = 0;                    // > 0: paged (RFC 2696); 0: one plain search
+  // OIDs of further server controls that carry no value (Active Directory's Show Deleted,
+  // Domain Scope), sent with every page and marked critical: a server that ignores one
+  // must refuse rather than answer a different question.
+  std::vector<std::string> controls;
 
   // "base ou=people,dc=x (subtree, filter (uid=*))" for messages.
   std::string Describe() const;
 };
+
+// The controls a subtree search of this directory sends: Active Directory's Domain Scope,
+// so that a base at the domain root is not answered with a continuation reference to the
+// configuration partition (which PagedSearch must treat as an incomplete read); none for
+// OpenLDAP.
+std::vector<std::string> SubtreeSearchControls(const DirectoryConfig& config);
 
 // Called for each entry; a non-OK Status stops the search and is returned.
 using EntryHandler = std::function<Status(LdapEntry& entry)>;

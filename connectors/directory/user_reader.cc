@@ -15,6 +15,7 @@ Status ReadUsers(LdapConnection& connection, const DirectoryConfig& config,
   request.filter = config.users.filter;
   request.attributes = UserAttributesToRequest(config);
   request.page_size = config.page_size;
+  request.controls = SubtreeSearchControls(config);
 
   return PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {
     Result<DirectoryUser> user = ParseUserEntry(entry, config, now, &snapshot->warnings);
