@@ -167,6 +167,38 @@ void Daemon::Backoff(const Status& why, bool directory) {
   if (env_.status) env_.status(state + ", retrying");
 }
 
+const char* SyncPositionStateName(ChangeDetection strategy) {
+  switch (strategy) {
+    case ChangeDetection::kSyncrepl:
+      return "syncrepl_cookie";
+    case ChangeDetection::kDirsync:
+      return "dirsync_cookie";
+    case ChangeDetection::kUsn:
+      return "usn";
+    case ChangeDetection::kPoll:
+      return "poll_position";
+  }
+  return "sync_position";
+}
+
+std::string Daemon::ChangeEventName() const {
+  switch (files_->config.directory.change_detection) {
+    case ChangeDetection::kSyncrepl:
+      return "directory change (syncrepl)";
+    case ChangeDetection::kDirsync:
+      return "directory change (dirsync)";
+    case ChangeDetection::kUsn:
+      return "directory change (usn)";
+    case ChangeDetection::kPoll:
+      break;
+  }
+  return "directory change (poll)";
+}
+
+const char* Daemon::PositionName() const {
+  return SyncPositionStateName(files_->config.directory.change_detection);
+}
+
 Status Daemon::Open() {
   Result<DaemonConnections> conns = env_.open(files_->config);
   if (!conns.ok()) return conns.status();
@@ -277,7 +309,7 @@ Status Daemon::Establish(bool from_scratch, const std::string& why) {
   if (!conns_.follower) PMB_RETURN_IF_ERROR(Open());
   std::string start_from;
   if (!from_scratch) {
-    Result<std::optional<std::string>> stored = conns_.database->GetState(kStateSyncPosition);
+    Result<std::optional<std::string>> stored = conns_.database->GetState(PositionName());
     if (!stored.ok()) return stored.status();
     if (stored->has_value()) start_from = **stored;
   }
@@ -344,7 +376,7 @@ Status Daemon::ReconcileEveryone(const std::string& why) {
   PMB_RETURN_IF_ERROR((*txn)->PutState(
       kStateLastReconcile, LastReconcileRecord(applied, now, env_.actor, event, /*forced=*/false,
                                                guarded.held_disables.size())));
-  if (!position_.empty()) PMB_RETURN_IF_ERROR((*txn)->PutState(kStateSyncPosition, position_));
+  if (!position_.empty()) PMB_RETURN_IF_ERROR((*txn)->PutState(PositionName(), position_));
   PMB_RETURN_IF_ERROR((*txn)->Commit());
 
   held_.clear();
@@ -426,10 +458,9 @@ Status Daemon::ApplyPending() {
   const Plan& applied = guarded.plan;
 
   if (applied.has_changes()) {
-    PMB_RETURN_IF_ERROR(
-        (*txn)->Apply(applied, AuditContext{env_.actor, "directory change (syncrepl)", now}));
+    PMB_RETURN_IF_ERROR((*txn)->Apply(applied, AuditContext{env_.actor, ChangeEventName(), now}));
   }
-  if (!position_.empty()) PMB_RETURN_IF_ERROR((*txn)->PutState(kStateSyncPosition, position_));
+  if (!position_.empty()) PMB_RETURN_IF_ERROR((*txn)->PutState(PositionName(), position_));
   PMB_RETURN_IF_ERROR((*txn)->Commit());
   const auto committed = Steady::now();
 

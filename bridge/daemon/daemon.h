@@ -83,6 +83,10 @@ class Daemon {
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   Status Open();
+  // The pmbridge_state name of the position for the strategy in force.
+  const char* PositionName() const;
+  // The audit rows' event for a batch: "directory change (<strategy>)".
+  std::string ChangeEventName() const;
   // Seeds the model, starts following and reconciles everyone. `from_scratch` re-reads
   // the whole directory through the follower instead of resuming from the stored position.
   Status Establish(bool from_scratch, const std::string& why);
@@ -137,7 +141,9 @@ class Daemon {
   DaemonHealth health_;
 };
 
-// pmbridge_state name of the follower's position.
-inline constexpr const char* kStateSyncPosition = "syncrepl_cookie";
+// pmbridge_state name of the follower's position, one per change detection strategy, so a
+// position is only ever given back to the kind of follower that wrote it (switching
+// strategy starts from a complete read).
+const char* SyncPositionStateName(ChangeDetection strategy);
 
 }  // namespace pmbridge

@@ -2,7 +2,9 @@
 #include "bridge/directory_follower.h"
 
 #include "bridge/config/config.h"
+#include "connectors/directory/dirsync_follower.h"
 #include "connectors/directory/syncrepl_follower.h"
+#include "connectors/directory/usn_follower.h"
 
 namespace pmbridge {
 
@@ -13,13 +15,9 @@ Result<std::unique_ptr<DirectoryFollower>> OpenDirectoryFollower(const Directory
     case ChangeDetection::kSyncrepl:
       return OpenSyncreplFollower(config, std::move(password), clock);
     case ChangeDetection::kDirsync:
-      return Status::InvalidInput(
-          "change_detection: dirsync (Active Directory DirSync) is not built yet; the daemon "
-          "cannot follow this directory");
+      return OpenDirsyncFollower(config, std::move(password), clock);
     case ChangeDetection::kUsn:
-      return Status::InvalidInput(
-          "change_detection: usn (Active Directory uSNChanged polling) is not built yet; the "
-          "daemon cannot follow this directory");
+      return OpenUsnFollower(config, std::move(password), clock);
     case ChangeDetection::kPoll:
       return Status::InvalidInput(
           "change_detection: poll is not built yet; the daemon cannot follow this directory");

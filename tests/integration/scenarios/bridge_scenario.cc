@@ -18,8 +18,8 @@ std::string ClinicMapping() { return ReadFile(SourceDir() + "/mappings/clinic.ya
 
 void BridgeScenario::SetUp() {
   dir_ = std::make_unique<TempDir>();
-  slapd_ = SlapdServer::Start({ClinicLdif()});
-  ASSERT_NE(slapd_, nullptr);
+  StartDirectory();
+  if (HasFatalFailure()) return;
   if (GetParam() == Backend::kSqlite) {
     db_backend_ = "sqlite3";
     db_connect_ = "db=" + dir_->File("practice.db");
@@ -27,7 +27,6 @@ void BridgeScenario::SetUp() {
     db_backend_ = "postgresql";
     db_connect_ = PostgresServer::Instance().CreateDatabase();
   }
-  WriteFile(dir_->File("ldap.secret"), kServicePassword);
   std::filesystem::create_directories(dir_->File("mappings"));
   WriteMapping(ClinicMapping());
   WriteConfig();
@@ -42,10 +41,15 @@ void BridgeScenario::TearDown() {
   dir_.reset();
 }
 
-void BridgeScenario::WriteConfig() {
+void BridgeScenario::StartDirectory() {
+  slapd_ = SlapdServer::Start({ClinicLdif()});
+  ASSERT_NE(slapd_, nullptr);
+  WriteFile(dir_->File("ldap.secret"), kServicePassword);
+}
+
+std::string BridgeScenario::DirectorySection() {
   std::string c;
   auto line = [&c](const std::string& text) { c += text + "\n"; };
-  line("version: 1");
   line("directory:");
   line("  url: " + slapd_->url());
   line("  bind_dn: " + std::string(kServiceBindDn));
@@ -56,6 +60,14 @@ void BridgeScenario::WriteConfig() {
   if (!users_filter_.empty()) line("    filter: \"" + users_filter_ + "\"");
   line("  groups:");
   line("    base_dn: ou=groups,dc=clinic,dc=example");
+  return c;
+}
+
+void BridgeScenario::WriteConfig() {
+  std::string c;
+  auto line = [&c](const std::string& text) { c += text + "\n"; };
+  line("version: 1");
+  c += DirectorySection();
   line("database:");
   line("  connection: \"" + db_backend_ + "://" + db_connect_ + "\"");
   line("mappings: mappings/");

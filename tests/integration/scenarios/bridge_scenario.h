@@ -32,6 +32,12 @@ class BridgeScenario : public ::testing::TestWithParam<Backend> {
   ProcessResult Expect(int exit_code, const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {});
 
+  // Starts the directory the scenario reads and writes its password to ldap.secret: the
+  // sample clinic in slapd unless a derived fixture brings another (Active Directory).
+  virtual void StartDirectory();
+  // The `directory:` section of bridge.yaml for that directory.
+  virtual std::string DirectorySection();
+
   // Rewrites bridge.yaml; `safety` and `users_filter` override the defaults.
   void WriteConfig();
   // Replaces the mapping file with `text`.
