@@ -1,5 +1,6 @@
 #include "bridge/directory_model.h"
 
+#include "bridge/account_expiry.h"
 #include "bridge/resolver.h"
 
 namespace pmbridge {
@@ -21,6 +22,7 @@ void DirectoryModel::Reset(const DirectorySnapshot& snapshot) {
   user_anchor_by_dn_.clear();
   anchors_by_login_.clear();
   group_dn_by_anchor_.clear();
+  expiries_.clear();
   index_.Clear();
   users_.reserve(snapshot.users.size());
   user_anchor_by_dn_.reserve(snapshot.users.size());
@@ -28,6 +30,7 @@ void DirectoryModel::Reset(const DirectorySnapshot& snapshot) {
     users_.insert_or_assign(user.anchor, user);
     user_anchor_by_dn_.insert_or_assign(user.dn, user.anchor);
     if (!user.login.empty()) anchors_by_login_[FoldLogin(user.login)].insert(user.anchor);
+    NoteExpiry(user);
   }
   for (const DirectoryGroup& group : snapshot.groups) {
     group_dn_by_anchor_.insert_or_assign(group.anchor, group.dn);
@@ -56,11 +59,51 @@ void DirectoryModel::PutUser(const DirectoryUser& user, TimePoint at, TouchedPeo
       }
     }
     if (old->second.dn != user.dn) user_anchor_by_dn_.erase(old->second.dn);
+    ForgetExpiry(old->second);
   }
   TouchLogin(user.login, at, touched);
   users_.insert_or_assign(user.anchor, user);
   user_anchor_by_dn_.insert_or_assign(user.dn, user.anchor);
   if (!user.login.empty()) anchors_by_login_[FoldLogin(user.login)].insert(user.anchor);
+  NoteExpiry(user);
+}
+
+void DirectoryModel::NoteExpiry(const DirectoryUser& user) {
+  if (user.expires_at.time_since_epoch().count() != 0) {
+    expiries_.emplace(user.expires_at, user.anchor);
+  }
+}
+
+void DirectoryModel::ForgetExpiry(const DirectoryUser& user) {
+  auto [first, last] = expiries_.equal_range(user.expires_at);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == user.anchor) {
+      expiries_.erase(it);
+      return;
+    }
+  }
+}
+
+std::optional<std::chrono::system_clock::time_point> DirectoryModel::NextExpiry() const {
+  if (expiries_.empty()) return std::nullopt;
+  return expiries_.begin()->first;
+}
+
+bool DirectoryModel::ExpireDue(std::chrono::system_clock::time_point now, TimePoint received,
+                               TouchedPeople& touched) {
+  bool any = false;
+  while (!expiries_.empty() && expiries_.begin()->first <= now) {
+    auto due = expiries_.begin();
+    auto user = users_.find(due->second);
+    if (user != users_.end() && user->second.expires_at == due->first) {
+      user->second.directory_disabled_reason = AccountExpiredReason(due->first);
+      user->second.expires_at = {};
+      Touch(due->second, received, touched);
+      any = true;
+    }
+    expiries_.erase(due);
+  }
+  return any;
 }
 
 void DirectoryModel::RemoveUser(const std::string& anchor, bool deleted, TimePoint at,
@@ -79,6 +122,7 @@ void DirectoryModel::RemoveUser(const std::string& anchor, bool deleted, TimePoi
       if (set->second.empty()) anchors_by_login_.erase(set);
     }
   }
+  ForgetExpiry(user);
   auto by_dn = user_anchor_by_dn_.find(user.dn);
   if (by_dn != user_anchor_by_dn_.end() && by_dn->second == anchor) user_anchor_by_dn_.erase(by_dn);
   users_.erase(old);

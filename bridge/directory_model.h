@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -39,6 +41,14 @@ class DirectoryModel {
   // The users behind `anchors` that are still present, plus every user sharing a login
   // with one of them, for ResolvePeople.
   std::vector<const DirectoryUser*> PeopleFor(const TouchedPeople& touched) const;
+
+  // The earliest future account expiry the directory set (DirectoryUser::expires_at).
+  std::optional<std::chrono::system_clock::time_point> NextExpiry() const;
+  // Every person whose expiry is at or before `now` becomes not entitled (the reason a
+  // directory read would now give) and is added to `touched`, stamped `received`; true
+  // when anyone was.
+  bool ExpireDue(std::chrono::system_clock::time_point now,
+                 std::chrono::steady_clock::time_point received, TouchedPeople& touched);
   std::vector<const DirectoryUser*> AllUsers() const;
 
   const MembershipIndex& index() const { return index_; }
@@ -63,6 +73,8 @@ class DirectoryModel {
   // Touches everyone below group `dn` (as the index has it now).
   void TouchMembers(const std::string& dn, std::chrono::steady_clock::time_point at,
                     TouchedPeople& touched) const;
+  void ForgetExpiry(const DirectoryUser& user);
+  void NoteExpiry(const DirectoryUser& user);
   void TouchLogin(const std::string& login, std::chrono::steady_clock::time_point at,
                   TouchedPeople& touched) const;
 
@@ -70,6 +82,8 @@ class DirectoryModel {
   std::unordered_map<std::string, std::string> user_anchor_by_dn_;  // normal-form DN
   std::unordered_map<std::string, std::unordered_set<std::string>> anchors_by_login_;  // folded
   std::unordered_map<std::string, std::string> group_dn_by_anchor_;
+  // Future expiries, earliest first: (expires_at, user anchor).
+  std::multimap<std::chrono::system_clock::time_point, std::string> expiries_;
   MembershipIndex index_;
 };
 

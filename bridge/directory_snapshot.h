@@ -3,6 +3,7 @@
 // snapshot is complete; an incomplete read is an error, never a short snapshot.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct DirectoryUser {
   // Why the directory itself says this person may not log in (AD ACCOUNTDISABLE, an
   // expired accountExpires); empty when it does not.
   std::string directory_disabled_reason;
+  // When the directory will stop this person logging in (AD accountExpires, still in the
+  // future when read); the epoch when it will not. Nothing in the directory changes at
+  // that moment, so the daemon re-checks the person itself (DirectoryModel::ExpireDue).
+  std::chrono::system_clock::time_point expires_at{};
 };
 
 struct DirectoryGroup {

@@ -272,7 +272,19 @@ int Daemon::Run() {
       continue;
     }
 
+    // An account expiry set in the directory passes without any change to follow.
+    if (model_.ExpireDue(clock_.Now(), now, pending_)) {
+      log_.Info("directory.account_expired", {{"people_pending", pending_.size()}});
+      if (retry_at_ <= now) ApplyPendingOrBackOff();
+      continue;
+    }
+
     milliseconds timeout = Until(next_full_, now);
+    if (std::optional<std::chrono::system_clock::time_point> expiry = model_.NextExpiry()) {
+      timeout = std::min(
+          timeout,
+          std::max(milliseconds(1), std::chrono::ceil<milliseconds>(*expiry - clock_.Now())));
+    }
     if (env_.watchdog_interval.count() > 0) timeout = std::min(timeout, env_.watchdog_interval / 2);
     if (!pending_.empty()) timeout = std::min(timeout, Until(retry_at_, now));
     timeout = std::min(timeout, milliseconds(60000));

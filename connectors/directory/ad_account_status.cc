@@ -83,4 +83,20 @@ Result<std::string> ActiveDirectoryDisabledReason(
   return std::string();
 }
 
+std::optional<std::chrono::system_clock::time_point> ActiveDirectoryExpiry(
+    std::optional<std::string_view> user_account_control,
+    std::optional<std::string_view> account_expires, std::chrono::system_clock::time_point now) {
+  if (!account_expires) return std::nullopt;
+  Result<std::string> reason =
+      ActiveDirectoryDisabledReason(user_account_control, account_expires, now);
+  if (!reason.ok() || !reason->empty()) return std::nullopt;
+  std::optional<std::int64_t> expiry = AccountExpiryTicks(*ParseInteger(*account_expires));
+  // Beyond what system_clock holds (year 2262) is never, for practical purposes.
+  constexpr std::int64_t kMaxTicks =
+      kUnixEpochTicks + std::numeric_limits<std::int64_t>::max() / 1000 * 10 - 1;
+  if (!expiry || *expiry >= kMaxTicks) return std::nullopt;
+  return std::chrono::system_clock::time_point(
+      std::chrono::microseconds((*expiry - kUnixEpochTicks) / 10));
+}
+
 }  // namespace pmbridge

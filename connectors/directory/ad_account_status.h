@@ -32,4 +32,11 @@ Result<std::string> ActiveDirectoryDisabledReason(
     std::optional<std::string_view> user_account_control,
     std::optional<std::string_view> account_expires, std::chrono::system_clock::time_point now);
 
+// When a future accountExpires takes the account away: the moment ActiveDirectoryDisabledReason
+// starts giving a reason. nullopt when the account never expires, has already expired, is
+// disabled anyway, or a value cannot be parsed (ActiveDirectoryDisabledReason reports that).
+std::optional<std::chrono::system_clock::time_point> ActiveDirectoryExpiry(
+    std::optional<std::string_view> user_account_control,
+    std::optional<std::string_view> account_expires, std::chrono::system_clock::time_point now);
+
 }  // namespace pmbridge

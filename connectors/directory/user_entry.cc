@@ -102,6 +102,10 @@ Result<DirectoryUser> ParseUserEntry(LdapEntry& entry, const DirectoryConfig& co
         ActiveDirectoryDisabledReason(account_control, account_expires, now);
     if (!reason.ok()) return reason.status().WithContext("user " + user.dn);
     user.directory_disabled_reason = std::move(reason).value();
+    if (std::optional<std::chrono::system_clock::time_point> expiry =
+            ActiveDirectoryExpiry(account_control, account_expires, now)) {
+      user.expires_at = *expiry;
+    }
   }
   return user;
 }

@@ -13,6 +13,8 @@
 namespace pmbridge::testing {
 namespace {
 
+using std::chrono::seconds;
+
 const std::string kClinic = std::string("OU=Clinic,") + kAdBaseDn;
 const std::string kPeopleOu = "OU=People," + kClinic;
 const std::string kGroupsOu = "OU=Groups," + kClinic;
@@ -173,6 +175,21 @@ class AdDaemonScenario : public DaemonScenario {
     StopDaemon();
   }
 
+  // An accountExpires set in AD passes while the daemon runs: nothing changes in the
+  // directory at that moment, yet the person is disabled then, not at the next full
+  // reconcile an hour later.
+  void DisablesWhenAnAccountExpires() {
+    StartDaemon();
+    ad_->SetAccountExpires(PersonDn("erin"), std::chrono::system_clock::now() + seconds(3));
+    AwaitCaughtUp("zoe");
+    EXPECT_TRUE(Active("erin"));  // not yet
+    ASSERT_TRUE(Eventually([&] { return Disabled("erin"); })) << daemon_->Log();
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM pmbridge_audit WHERE login_id = 'erin' AND action = "
+                     "'disable' AND detail LIKE '%expired in the directory (accountExpires%'"),
+              1);
+    EXPECT_TRUE(Active("bob"));
+  }
+
   // Stopped, then a departure and a hire: both applied when it starts again, from the
   // stored position.
   void ResumesAfterARestart() {
@@ -224,11 +241,13 @@ class UsnDaemon : public AdDaemonScenario {
 TEST_P(DirSyncDaemon, FollowsEverydayChanges) { FollowsEverydayChanges(); }
 TEST_P(DirSyncDaemon, FollowsRenamesAndMoves) { FollowsRenamesAndMoves(); }
 TEST_P(DirSyncDaemon, ResumesAfterARestart) { ResumesAfterARestart(); }
+TEST_P(DirSyncDaemon, DisablesWhenAnAccountExpires) { DisablesWhenAnAccountExpires(); }
 TEST_P(DirSyncDaemon, FollowsAGroupOfMoreThan1500Members) { FollowsAGroupOfMoreThan1500Members(); }
 
 TEST_P(UsnDaemon, FollowsEverydayChanges) { FollowsEverydayChanges(); }
 TEST_P(UsnDaemon, FollowsRenamesAndMoves) { FollowsRenamesAndMoves(); }
 TEST_P(UsnDaemon, ResumesAfterARestart) { ResumesAfterARestart(); }
+TEST_P(UsnDaemon, DisablesWhenAnAccountExpires) { DisablesWhenAnAccountExpires(); }
 TEST_P(UsnDaemon, FollowsAGroupOfMoreThan1500Members) { FollowsAGroupOfMoreThan1500Members(); }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DirSyncDaemon,

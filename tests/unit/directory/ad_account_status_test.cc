@@ -1,5 +1,7 @@
 #include "connectors/directory/ad_account_status.h"
 
+#include "bridge/account_expiry.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -68,6 +70,27 @@ TEST(ActiveDirectoryDisabledReasonTest, MalformedValuesAreErrors) {
     ASSERT_FALSE(reason.ok()) << uac << " " << expires;
     EXPECT_EQ(reason.status().code(), ErrorCode::kDirectory);
   }
+}
+
+TEST(ActiveDirectoryExpiryTest, AFutureExpiryIsWhenTheReasonStarts) {
+  const system_clock::time_point at = kNow + std::chrono::hours(36);
+  std::optional<system_clock::time_point> expiry = ActiveDirectoryExpiry("512", Ticks(at), kNow);
+  ASSERT_TRUE(expiry.has_value());
+  EXPECT_EQ(*expiry, at);
+  // The daemon's own wording at that moment is what a directory read would give then.
+  Result<std::string> then = ActiveDirectoryDisabledReason("512", Ticks(at), at);
+  ASSERT_TRUE(then.ok());
+  EXPECT_EQ(AccountExpiredReason(*expiry), *then);
+}
+
+TEST(ActiveDirectoryExpiryTest, NoneWhenNeverExpiringExpiredDisabledOrUnreadable) {
+  EXPECT_FALSE(ActiveDirectoryExpiry("512", "0", kNow));
+  EXPECT_FALSE(ActiveDirectoryExpiry("512", "9223372036854775807", kNow));
+  EXPECT_FALSE(ActiveDirectoryExpiry("512", "9223372036854775806", kNow));  // past 2262
+  EXPECT_FALSE(ActiveDirectoryExpiry("512", Ticks(kNow - std::chrono::hours(1)), kNow));
+  EXPECT_FALSE(ActiveDirectoryExpiry("514", Ticks(kNow + std::chrono::hours(1)), kNow));
+  EXPECT_FALSE(ActiveDirectoryExpiry("512", std::nullopt, kNow));
+  EXPECT_FALSE(ActiveDirectoryExpiry("512", "soon", kNow));
 }
 
 }  // namespace

@@ -414,5 +414,42 @@ TEST(DirectoryModelTest, ADeletedUserLeavesItsGroupsButOneOutOfScopeDoesNot) {
   EXPECT_EQ(d.entitled_by_anchor.count(carol.anchor), 1u);
 }
 
+TEST(DirectoryModelTest, AnAccountExpiryPassingTouchesThatPersonAlone) {
+  ClinicBuilder b = Clinic();
+  const auto now = std::chrono::system_clock::now();
+  DirectorySnapshot snapshot = b.snapshot();
+  for (DirectoryUser& u : snapshot.users) {
+    if (u.login == "bob") u.expires_at = now + std::chrono::hours(1);
+    if (u.login == "carol") u.expires_at = now + std::chrono::hours(2);
+  }
+  DirectoryModel model(b.mapping(), true);
+  model.Reset(snapshot);
+  ASSERT_EQ(model.NextExpiry(), now + std::chrono::hours(1));
+
+  TouchedPeople touched;
+  EXPECT_FALSE(model.ExpireDue(now, std::chrono::steady_clock::now(), touched));
+  EXPECT_TRUE(touched.empty());
+  EXPECT_TRUE(
+      model.ExpireDue(now + std::chrono::hours(1), std::chrono::steady_clock::now(), touched));
+  EXPECT_EQ(Anchors(touched), (std::set<std::string>{"uuid-bob"}));
+  EXPECT_EQ(model.NextExpiry(), now + std::chrono::hours(2));
+  DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
+                                 ClinicBuilder::ClinicCatalog(), {});
+  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
+
+  // carol's expiry is moved out by the directory before it passes: nothing happens then.
+  FollowBatch batch;
+  DirectoryEvent e = Event(Kind::kUserPut);
+  e.user = UserOf(snapshot, "carol");
+  e.user.expires_at = {};
+  batch.events.push_back(e);
+  touched.clear();
+  model.Apply(batch, touched);
+  EXPECT_FALSE(model.NextExpiry().has_value());
+  touched.clear();
+  EXPECT_FALSE(
+      model.ExpireDue(now + std::chrono::hours(3), std::chrono::steady_clock::now(), touched));
+}
+
 }  // namespace
 }  // namespace pmbridge::testing
