@@ -42,12 +42,59 @@ daemon:
 EOF_CONFIG
 }
 
+# bench_database BACKEND DIR NAME: the database a phase follows into, empty. sqlite3:
+# DIR/practice.db. postgresql: database NAME on the fixture server (tests/fixtures/postgres.sh),
+# started on first use and kept for the run in BENCH_PG_DIR (pass it to bench_release).
+# Sets BENCH_DB (SOCI's key=value form) and BENCH_DB_LABEL; bench_sql SQL runs SQL on it.
+BENCH_PG_DIR=
+BENCH_PG_PORT=
+BENCH_DB=
+BENCH_DB_BACKEND=
+BENCH_DB_LABEL=
+# shellcheck disable=SC2034  # BENCH_DB_LABEL is for the calling script
+bench_database() {
+  local backend=$1 dir=$2 name=$3 admin
+  mkdir -p "$dir"
+  BENCH_DB_BACKEND=$backend
+  case $backend in
+    sqlite3)
+      BENCH_DB_LABEL=SQLite
+      BENCH_DB="db=$dir/practice.db"
+      ;;
+    postgresql)
+      BENCH_DB_LABEL=PostgreSQL
+      if [ -z "$BENCH_PG_DIR" ]; then
+        BENCH_PG_DIR=$(mktemp -d /tmp/pmbridge-bench-pg.XXXXXX)
+        BENCH_PG_PORT=$(bench_free_port)
+        # The owner pid: the server goes too should the benchmark be killed.
+        bash "$BENCH_ROOT/tests/fixtures/postgres.sh" start "$BENCH_PG_DIR" "$BENCH_PG_PORT" $$ \
+          >/dev/null
+      fi
+      admin="host=127.0.0.1 port=$BENCH_PG_PORT user=postgres dbname=postgres"
+      psql -X -q -v ON_ERROR_STOP=1 -d "$admin" -c "CREATE DATABASE $name"
+      BENCH_DB="host=127.0.0.1 port=$BENCH_PG_PORT user=postgres dbname=$name"
+      ;;
+    *)
+      echo "bench: unknown backend '$backend' (sqlite3, postgresql)" >&2
+      return 2
+      ;;
+  esac
+}
+
+bench_sql() {
+  case $BENCH_DB_BACKEND in
+    sqlite3) sqlite3 "${BENCH_DB#db=}" "$1" ;;
+    postgresql) psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -c "$1" ;;
+  esac
+}
+
 # bench_start_daemon PMBRIDGE CONFIG LOG: starts `pmbridge run` in the background and waits
 # (up to 120 s) for its first reconcile (the log event reconcile.done). Sets
 # BENCH_DAEMON_PID. Fails, showing the log, if the daemon exits or never gets there.
 BENCH_DAEMON_PID=
 bench_start_daemon() {
   local pmbridge=$1 config=$2 log=$3 tries=0
+  : >"$log"  # before the wait below reads it: the daemon's redirection may come later
   "$pmbridge" --config "$config" run >"$log" 2>&1 &
   BENCH_DAEMON_PID=$!
   until grep -q 'reconcile\.done' "$log"; do

@@ -28,12 +28,11 @@ for program in "$pmbridge" "$measure"; do
 done
 
 work=$(mktemp -d /tmp/pmbridge-bench-daemon-latency.XXXXXX)
-pg_dir=
 finished=
 cleanup() {
   bench_stop_daemon || true
   bash "$root/tests/fixtures/slapd.sh" stop "$work/slapd" >/dev/null 2>&1 || true
-  bench_release "$pg_dir" "$work" "$finished" "daemon logs, samples.csv with every removal"
+  bench_release "$BENCH_PG_DIR" "$work" "$finished" "daemon logs, samples.csv with every removal"
 }
 trap cleanup EXIT
 
@@ -56,48 +55,23 @@ echo "== phase raw: $removals removals against a bare refreshAndPersist consumer
 
 for backend in "${backends[@]}"; do
   dir=$work/$backend
-  case $backend in
-    sqlite3)
-      label=SQLite
-      bench_db="db=$dir/practice.db"
-      sql() { sqlite3 "$dir/practice.db" "$1"; }
-      ;;
-    postgresql)
-      label=PostgreSQL
-      pg_dir=$(mktemp -d /tmp/pmbridge-bench-pg.XXXXXX)
-      pg_port=$(bench_free_port)
-      # Prints PG_CONNECT=host=... port=... (spaces inside: not for eval).
-      pg_admin=$(bash "$root/tests/fixtures/postgres.sh" start "$pg_dir" "$pg_port" $$ |
-        sed -n 's/^PG_CONNECT=//p')
-      psql -X -q -v ON_ERROR_STOP=1 -d "$pg_admin" -c "CREATE DATABASE pmbridge_bench"
-      bench_db="host=127.0.0.1 port=$pg_port user=postgres dbname=pmbridge_bench"
-      sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$bench_db" -c "$1"; }
-      ;;
-    *)
-      echo "daemon_latency.sh: unknown backend '$backend' (sqlite3, postgresql)" >&2
-      exit 2
-      ;;
-  esac
+  bench_database "$backend" "$dir" pmbridge_bench
+  label=$BENCH_DB_LABEL
   echo "== phase $label: pmbridge run following slapd into $label"
   admin_port=$(bench_free_port)
-  bench_write_config "$dir" "$LDAP_URL" "$backend://$bench_db" "$root/mappings/clinic.yaml" \
+  bench_write_config "$dir" "$LDAP_URL" "$backend://$BENCH_DB" "$root/mappings/clinic.yaml" \
     "$admin_port"
   "$pmbridge" --config "$dir/bridge.yaml" db init >"$dir/db-init.log" 2>&1 ||
     { cat "$dir/db-init.log" >&2; exit 1; }
-  sql "INSERT INTO pm_providers (code, name) VALUES ('DRSMITH', 'Dr. Smith'),
+  bench_sql "INSERT INTO pm_providers (code, name) VALUES ('DRSMITH', 'Dr. Smith'),
          ('DRJONES', 'Dr. Jones'), ('DRPATEL', 'Dr. Patel')"
   bench_start_daemon "$pmbridge" "$dir/bridge.yaml" "$dir/daemon.log"
   grep 'reconcile\.done' "$dir/daemon.log" | head -n 1
   echo "   $removals removals, each waited through before the next"
-  "$measure" disable --url "$LDAP_URL" --backend "$backend" --db "$bench_db" --label "$label" \
+  "$measure" disable --url "$LDAP_URL" --backend "$backend" --db "$BENCH_DB" --label "$label" \
     --admin-port "$admin_port" --prefix "$backend" --count "$removals" \
     --report "$report" --samples "$samples"
   bench_stop_daemon
-  if [ "$backend" = postgresql ]; then
-    bash "$root/tests/fixtures/postgres.sh" stop "$pg_dir" >/dev/null
-    rm -rf "$pg_dir"
-    pg_dir=
-  fi
 done
 
 echo

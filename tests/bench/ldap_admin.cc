@@ -28,6 +28,4 @@ void DeleteEntry(LDAP* ld, const std::string& dn) {
   if (rc != LDAP_SUCCESS) throw std::runtime_error("delete " + dn + ": " + ldap_err2string(rc));
 }
 
-std::string PersonDn(const std::string& uid) { return "uid=" + uid + "," + kPeopleBase; }
-
 }  // namespace pmbridge::bench

@@ -28,7 +28,4 @@ LdapSession Bind(const std::string& url, const std::string& dn, const std::strin
 // Deletes `dn` and waits for the server's answer. Throws std::runtime_error.
 void DeleteEntry(LDAP* ld, const std::string& dn);
 
-// "uid=<uid>,ou=people,dc=clinic,dc=example", as tests/bench/clinic_staff_ldif.sh writes it.
-std::string PersonDn(const std::string& uid);
-
 }  // namespace pmbridge::bench

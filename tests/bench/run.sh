@@ -12,10 +12,18 @@
 #   scale            (issue 5) first, no-op and 1%-churn reconciles and peak memory at 10k
 #                    and 100k people, beside a paged ldapsearch and a bulk load of the same
 #                    rows. See scale.sh.
+#   ad-latency       (issue 6) removal -> committed disable through `pmbridge run` polling a
+#                    Samba AD DC with change_detection dirsync and usn, on SQLite and
+#                    PostgreSQL, beside the delete's round trip and a bare DirSync poll.
+#                    Needs 127.0.0.1:389 free (one DC per network namespace). See
+#                    ad_latency.sh.
 #
 # Environment:
 #   PMBRIDGE_BENCH_BUILD     build directory (default: build-bench in the source tree)
-#   PMBRIDGE_BENCH_REMOVALS  daemon-latency: removals per phase (default 200)
+#   PMBRIDGE_BENCH_REMOVALS  daemon-latency, ad-latency: removals per phase (default 200;
+#                            ad-latency 100)
+#   PMBRIDGE_BENCH_POLL_INTERVAL  ad-latency: directory.poll_interval (default 250ms)
+#   PMBRIDGE_BENCH_DETECTIONS     ad-latency: change detections (default "dirsync usn")
 #   PMBRIDGE_BENCH_SIZES     scale: people per size point (default "10000 100000"; add 1000000
 #                            for the optional large point)
 #   PMBRIDGE_BENCH_REPEAT    scale: runs of the raw read and no-op reconcile (median; default 3)
@@ -31,13 +39,13 @@ usage() {
 
 benchmark=${1:-daemon-latency}
 case $benchmark in
-  daemon-latency | scale) ;;
+  daemon-latency | scale | ad-latency) ;;
   -h | --help)
     usage
     exit 0
     ;;
   *)
-    echo "run.sh: unknown benchmark '$benchmark' (known: daemon-latency, scale)" >&2
+    echo "run.sh: unknown benchmark '$benchmark' (known: daemon-latency, scale, ad-latency)" >&2
     exit 2
     ;;
 esac
@@ -56,4 +64,5 @@ fi
 case $benchmark in
   daemon-latency) exec bash "$here/daemon_latency.sh" "$build" ;;
   scale) exec bash "$here/scale.sh" "$build" ;;
+  ad-latency) exec bash "$here/ad_latency.sh" "$build" ;;
 esac
