@@ -8,9 +8,9 @@
 
 #include "bridge/dn.h"
 #include "bridge/ldap_filter.h"
+#include "connectors/directory/ad_follower_config.h"
 #include "connectors/directory/anchor.h"
 #include "connectors/directory/attribute_description.h"
-#include "connectors/directory/bind_policy.h"
 #include "connectors/directory/dirsync_position.h"
 #include "connectors/directory/filter_attributes.h"
 #include "connectors/directory/full_read_batch.h"
@@ -374,27 +374,7 @@ FollowBatch DirsyncFollower::TakeBatch() {
 Result<std::unique_ptr<DirectoryFollower>> OpenDirsyncFollower(const DirectoryConfig& config,
                                                                std::string password,
                                                                const Clock& clock) {
-  if (config.flavor != DirectoryFlavor::kActiveDirectory) {
-    return Status::InvalidInput(
-        "change_detection: dirsync needs an Active Directory server (flavor: "
-        "active_directory); for OpenLDAP use syncrepl");
-  }
-  if (!SameAttribute(config.users.attributes.anchor, "objectGUID")) {
-    return Status::InvalidInput(
-        "change_detection: dirsync names deleted objects by objectGUID, so the anchor "
-        "attribute must be objectGUID, not '" +
-        config.users.attributes.anchor + "'");
-  }
-  if (config.groups.member_attribute.empty()) {
-    return Status::InvalidInput("no member attribute is configured");
-  }
-  if (config.timeout.count() <= 0) {
-    return Status::InvalidInput("directory timeout must be positive");
-  }
-  if (config.poll_interval.count() <= 0) {
-    return Status::InvalidInput("directory poll_interval must be positive");
-  }
-  PMB_RETURN_IF_ERROR(CheckBindPolicy(config, !password.empty()));
+  PMB_RETURN_IF_ERROR(CheckActiveDirectoryFollowerConfig(config, "dirsync", !password.empty()));
   return std::unique_ptr<DirectoryFollower>(
       std::make_unique<DirsyncFollower>(config, std::move(password), clock));
 }

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "connectors/directory/attribute_description.h"
-#include "connectors/directory/bind_policy.h"
+#include "connectors/directory/ad_follower_config.h"
 #include "connectors/directory/full_read_batch.h"
 #include "connectors/directory/root_dse.h"
 
@@ -139,27 +138,7 @@ Result<FollowBatch> UsnFollower::PollTo(std::uint64_t highest,
 Result<std::unique_ptr<DirectoryFollower>> OpenUsnFollower(const DirectoryConfig& config,
                                                            std::string password,
                                                            const Clock& clock) {
-  if (config.flavor != DirectoryFlavor::kActiveDirectory) {
-    return Status::InvalidInput(
-        "change_detection: usn polls Active Directory's uSNChanged; this directory is not "
-        "Active Directory (use syncrepl for OpenLDAP)");
-  }
-  if (!SameAttribute(config.users.attributes.anchor, "objectGUID")) {
-    return Status::InvalidInput(
-        "change_detection: usn names deleted entries by objectGUID (a tombstone keeps "
-        "little else), so the anchor attribute must be objectGUID, not '" +
-        config.users.attributes.anchor + "'");
-  }
-  if (config.groups.member_attribute.empty()) {
-    return Status::InvalidInput("no member attribute is configured");
-  }
-  if (config.timeout.count() <= 0) {
-    return Status::InvalidInput("directory timeout must be positive");
-  }
-  if (config.poll_interval.count() <= 0) {
-    return Status::InvalidInput("directory poll_interval must be positive");
-  }
-  PMB_RETURN_IF_ERROR(CheckBindPolicy(config, !password.empty()));
+  PMB_RETURN_IF_ERROR(CheckActiveDirectoryFollowerConfig(config, "usn", !password.empty()));
   return std::unique_ptr<DirectoryFollower>(
       std::make_unique<UsnFollower>(config, std::move(password), clock));
 }

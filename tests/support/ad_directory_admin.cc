@@ -298,6 +298,15 @@ void AdDirectoryAdmin::SetAccountExpires(const std::string& dn,
   SetAccountExpires(dn, ToFileTimeTicks(when));
 }
 
+void AdDirectoryAdmin::SetPassword(const std::string& dn, const std::string& password) {
+  std::string utf16le;
+  for (char c : "\"" + password + "\"") {
+    utf16le.push_back(c);
+    utf16le.push_back('\0');
+  }
+  Replace(dn, "unicodePwd", {utf16le});
+}
+
 void AdDirectoryAdmin::Replace(const std::string& dn, const std::string& attribute,
                                const std::vector<std::string>& values) {
   connection_->Modify(dn, LDAP_MOD_REPLACE, {{attribute, values}});

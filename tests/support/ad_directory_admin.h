@@ -83,6 +83,9 @@ class AdDirectoryAdmin {
   void Replace(const std::string& dn, const std::string& attribute,
                const std::vector<std::string>& values);
 
+  // Sets the account's password (unicodePwd: the quoted password in UTF-16LE), so it can
+  // bind. ASCII passwords only.
+  void SetPassword(const std::string& dn, const std::string& password);
   // Deletes the entry; with its subtree (the tree-delete control) when `subtree`.
   void Delete(const std::string& dn, bool subtree = false);
   // Gives the entry the RDN `new_rdn` ("CN=new name") under the same parent; the new DN.

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
+
+#include "bridge/dn.h"
 
 namespace pmbridge::testing {
 
@@ -65,5 +68,23 @@ void SambaServer::Restart() {
 }
 
 std::string SambaServer::Log() const { return ReadFile(DcDir() + "/samba.log"); }
+
+DirectoryConfig AdDirectoryConfig(const SambaServer& dc, const std::string& users_base,
+                                  const std::string& groups_base, ChangeDetection strategy) {
+  DirectoryConfig config;
+  config.url = dc.url();
+  config.flavor = DirectoryFlavor::kActiveDirectory;
+  config.change_detection = strategy;
+  config.bind_dn = dc.admin_dn();
+  config.timeout = std::chrono::seconds(30);
+  config.poll_interval = std::chrono::milliseconds(50);
+  config.users.base_dn = NormalizeDn(users_base).value();
+  config.users.filter = "(&(objectCategory=person)(objectClass=user))";
+  config.users.attributes = {"sAMAccountName", "objectGUID", "givenName", "sn", "initials", "mail"};
+  config.groups.base_dn = NormalizeDn(groups_base).value();
+  config.groups.filter = "(objectClass=group)";
+  config.groups.member_attribute = "member";
+  return config;
+}
 
 }  // namespace pmbridge::testing

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "bridge/config/config.h"
 #include "tests/support/process.h"
 
 namespace pmbridge::testing {
@@ -70,5 +71,11 @@ class SambaServer {
   std::string admin_dn_;
   std::string admin_password_;
 };
+
+// The active_directory flavour's defaults (bridge/config/config_loader.cc) for `dc`,
+// bound as its Administrator: users under `users_base`, groups under `groups_base` (any
+// DN form), followed by `strategy` polling every 50 ms.
+DirectoryConfig AdDirectoryConfig(const SambaServer& dc, const std::string& users_base,
+                                  const std::string& groups_base, ChangeDetection strategy);
 
 }  // namespace pmbridge::testing

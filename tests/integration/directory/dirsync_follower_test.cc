@@ -100,21 +100,7 @@ class DirsyncFollowerTest : public ::testing::Test {
 
   // The active_directory flavour's defaults, bound as Administrator, polling often.
   DirectoryConfig Config() const {
-    DirectoryConfig config;
-    config.url = dc_->url();
-    config.flavor = DirectoryFlavor::kActiveDirectory;
-    config.change_detection = ChangeDetection::kDirsync;
-    config.bind_dn = dc_->admin_dn();
-    config.timeout = std::chrono::seconds(30);
-    config.poll_interval = std::chrono::milliseconds(50);
-    config.users.base_dn = Normal(people_);
-    config.users.filter = "(&(objectCategory=person)(objectClass=user))";
-    config.users.attributes = {"sAMAccountName", "objectGUID", "givenName", "sn",
-                               "initials",       "mail"};
-    config.groups.base_dn = Normal(groups_);
-    config.groups.filter = "(objectClass=group)";
-    config.groups.member_attribute = "member";
-    return config;
+    return AdDirectoryConfig(*dc_, people_, groups_, ChangeDetection::kDirsync);
   }
 
   std::unique_ptr<DirectoryFollower> Follower(const DirectoryConfig& config,
@@ -502,13 +488,7 @@ TEST_F(DirsyncFollowerTest, BindAccountWithoutDirsyncRightGetsAClearError) {
   plain.user_account_control = kUacNormalAccount;
   const std::string dn = admin_->CreateUser(people_, plain);
   const std::string password = "Plain-Reader-1";
-  std::u16string quoted = u"\"Plain-Reader-1\"";
-  std::string utf16le;
-  for (char16_t c : quoted) {
-    utf16le.push_back(static_cast<char>(c & 0xff));
-    utf16le.push_back(static_cast<char>(c >> 8));
-  }
-  admin_->Replace(dn, "unicodePwd", {utf16le});
+  admin_->SetPassword(dn, password);
 
   DirectoryConfig config = Config();
   config.bind_dn = dn;

@@ -95,21 +95,7 @@ class UsnFollowerTest : public ::testing::Test {
 
   // The active_directory flavour's defaults, bound as Administrator, polling every 50 ms.
   DirectoryConfig Config() const {
-    DirectoryConfig config;
-    config.url = dc_->url();
-    config.flavor = DirectoryFlavor::kActiveDirectory;
-    config.change_detection = ChangeDetection::kUsn;
-    config.bind_dn = dc_->admin_dn();
-    config.timeout = std::chrono::seconds(30);
-    config.poll_interval = std::chrono::milliseconds(50);
-    config.users.base_dn = Normal(people_);
-    config.users.filter = "(&(objectCategory=person)(objectClass=user))";
-    config.users.attributes = {"sAMAccountName", "objectGUID", "givenName", "sn",
-                               "initials",       "mail"};
-    config.groups.base_dn = Normal(groups_);
-    config.groups.filter = "(objectClass=group)";
-    config.groups.member_attribute = "member";
-    return config;
+    return AdDirectoryConfig(*dc_, people_, groups_, ChangeDetection::kUsn);
   }
 
   std::unique_ptr<DirectoryFollower> Follower() {
