@@ -190,6 +190,23 @@ class AdDaemonScenario : public DaemonScenario {
     EXPECT_TRUE(Active("bob"));
   }
 
+  // The commands read AD the same way: reconcile, then a person disabled in AD shows in
+  // the plan with the directory's reason and is disabled by the next reconcile.
+  void ReconcileCommandReadsActiveDirectory() {
+    Expect(0, {"reconcile"});
+    for (const char* login : {"alice", "hank", "bob", "carol", "dave", "erin", "grace"}) {
+      EXPECT_TRUE(Active(login)) << login;
+    }
+    ad_->SetUserAccountControl(PersonDn("carol"), kUacEnabledWithoutPassword | kUacAccountDisable);
+    ProcessResult plan = Expect(2, {"plan"});
+    EXPECT_NE(plan.out.find("disabled in the directory (userAccountControl ACCOUNTDISABLE)"),
+              std::string::npos)
+        << plan.out;
+    Expect(0, {"reconcile"});
+    EXPECT_TRUE(Disabled("carol"));
+    EXPECT_TRUE(Active("erin"));
+  }
+
   // Stopped, then a departure and a hire: both applied when it starts again, from the
   // stored position.
   void ResumesAfterARestart() {
@@ -239,6 +256,9 @@ class UsnDaemon : public AdDaemonScenario {
 };
 
 TEST_P(DirSyncDaemon, FollowsEverydayChanges) { FollowsEverydayChanges(); }
+TEST_P(DirSyncDaemon, ReconcileCommandReadsActiveDirectory) {
+  ReconcileCommandReadsActiveDirectory();
+}
 TEST_P(DirSyncDaemon, FollowsRenamesAndMoves) { FollowsRenamesAndMoves(); }
 TEST_P(DirSyncDaemon, ResumesAfterARestart) { ResumesAfterARestart(); }
 TEST_P(DirSyncDaemon, DisablesWhenAnAccountExpires) { DisablesWhenAnAccountExpires(); }
