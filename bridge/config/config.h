@@ -125,4 +125,7 @@ Result<std::string> ReadBindPassword(const DirectoryConfig& directory);
 // "30s", "15m", "1h", "2h30m", "90" (seconds) -> seconds; nullopt when malformed.
 std::optional<std::chrono::seconds> ParseDuration(const std::string& text);
 
+// The name bridge.yaml gives `strategy` under directory.change_detection ("dirsync").
+std::string_view ChangeDetectionKeyword(ChangeDetection strategy);
+
 }  // namespace pmbridge

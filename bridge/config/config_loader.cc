@@ -957,6 +957,13 @@ Result<std::string> ReadBindPassword(const DirectoryConfig& directory) {
   return std::string();  // anonymous bind
 }
 
+std::string_view ChangeDetectionKeyword(ChangeDetection strategy) {
+  for (const ChangeDetectionName& c : kChangeDetections) {
+    if (c.value == strategy) return c.name;
+  }
+  return "unknown";
+}
+
 std::optional<std::chrono::seconds> ParseDuration(const std::string& text) {
   // Nothing sensible is longer than this; it also keeps the arithmetic from overflowing.
   constexpr std::int64_t kMaxSeconds = std::int64_t{100} * 366 * 24 * 3600;

@@ -182,17 +182,8 @@ const char* SyncPositionStateName(ChangeDetection strategy) {
 }
 
 std::string Daemon::ChangeEventName() const {
-  switch (files_->config.directory.change_detection) {
-    case ChangeDetection::kSyncrepl:
-      return "directory change (syncrepl)";
-    case ChangeDetection::kDirsync:
-      return "directory change (dirsync)";
-    case ChangeDetection::kUsn:
-      return "directory change (usn)";
-    case ChangeDetection::kPoll:
-      break;
-  }
-  return "directory change (poll)";
+  return "directory change (" +
+         std::string(ChangeDetectionKeyword(files_->config.directory.change_detection)) + ")";
 }
 
 const char* Daemon::PositionName() const {

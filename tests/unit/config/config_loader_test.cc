@@ -458,6 +458,13 @@ TEST_F(ConfigLoaderTest, ChangeDetectionMustSuitTheFlavor) {
   EXPECT_EQ(load.config->directory.change_detection, ChangeDetection::kPoll);
 }
 
+TEST(ChangeDetectionKeywordTest, NamesEachStrategyAsBridgeYamlDoes) {
+  EXPECT_EQ(ChangeDetectionKeyword(ChangeDetection::kSyncrepl), "syncrepl");
+  EXPECT_EQ(ChangeDetectionKeyword(ChangeDetection::kDirsync), "dirsync");
+  EXPECT_EQ(ChangeDetectionKeyword(ChangeDetection::kUsn), "usn");
+  EXPECT_EQ(ChangeDetectionKeyword(ChangeDetection::kPoll), "poll");
+}
+
 TEST_F(ConfigLoaderTest, PollIntervalTakesMillisecondsOrADuration) {
   ConfigLoad load = Load(kMinimal);
   ASSERT_TRUE(load.config.has_value()) << load.diagnostics.ToString();
