@@ -100,6 +100,22 @@ Status LdapConnection::Failure(int rc, std::string_view what, std::string_view s
   return LdapFailure(ld_, rc, what, url_, server_text);
 }
 
+Status LdapConnection::ReadAhead() {
+  // Added after the bind, when nothing is left unread on the socket, and under whatever
+  // else the connection stacks (TLS). Messages it holds are "data ready" to ldap_result,
+  // which then takes them without a poll.
+  Sockbuf* sockbuf = nullptr;
+  if (ldap_get_option(ld_, LDAP_OPT_SOCKBUF, &sockbuf) != LDAP_OPT_SUCCESS || sockbuf == nullptr) {
+    return OptionFailure("cannot reach the connection's socket buffer");
+  }
+  ber_len_t size = kReadAheadBytes;
+  if (ber_sockbuf_add_io(sockbuf, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, &size) !=
+      0) {
+    return OptionFailure("cannot add a read-ahead buffer to the connection");
+  }
+  return Status::Ok();
+}
+
 Status LdapConnection::OptionFailure(const std::string& what) {
   // ldap_set_option reports only LDAP_OPT_ERROR (-1, which ldap_err2string calls "Can't
   // contact LDAP server"); the handle's diagnostic message, if any, says more.

@@ -22,6 +22,8 @@ Status LdapDirectory::Connect() {
   connection_.reset();
   Result<std::unique_ptr<LdapConnection>> connection = LdapConnection::Open(config_, password_);
   if (!connection.ok()) return connection.status();
+  // Snapshot reads take each message by itself (PagedSearch).
+  PMB_RETURN_IF_ERROR((*connection)->ReadAhead());
   connection_ = std::move(connection).value();
   return Status::Ok();
 }
