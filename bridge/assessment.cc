@@ -17,10 +17,8 @@ Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
   ResolveOptions resolve;
   resolve.nested_groups = config.directory.groups.nested;
   resolve.login_attribute = config.directory.users.attributes.login;
-  a.desired = Resolve(a.snapshot, mapping, catalog, resolve);
-  // Resolved, the groups are no longer needed (the desired state points at the users only):
-  // at 100k people their 300,000 member DNs are some 30 MB the plan can use instead.
-  a.snapshot.groups = std::vector<DirectoryGroup>();
+  // The groups are needed for nothing else (the desired state points at the users only).
+  a.desired = ResolveTakingGroups(a.snapshot, mapping, catalog, resolve);
   return a;
 }
 

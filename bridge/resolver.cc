@@ -32,7 +32,8 @@ void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields) 
 // The entitlement of `user`, who is eligible: the union of the roles and provider scopes of
 // every mapped group they belong to, with the grants behind it.
 Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, const Mapping& mapping,
-                    const Catalog& catalog, decltype(DesiredState::via_groups)& via_groups) {
+                    const Catalog& catalog, decltype(DesiredState::via_groups)& via_groups,
+                    RightSetPool& shared_rights) {
   Entitlement e;
   e.user = &user;
   e.fields = BaseFields(user);
@@ -50,6 +51,7 @@ Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, con
   }
   std::sort(e.grants.begin(), e.grants.end(),
             [](const Grant& a, const Grant& b) { return a.group_dn() < b.group_dn(); });
+  shared_rights.Share(e.fields.rights);
   return e;
 }
 
@@ -89,10 +91,12 @@ std::vector<std::string> MissingGroupWarnings(const Mapping& mapping,
   return out;
 }
 
-DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
-                     const Catalog& catalog, const ResolveOptions& options) {
-  MembershipIndex index(mapping, options.nested_groups);
-  for (const DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, g.members);
+namespace {
+
+// Resolve, once `index` holds the snapshot's groups.
+DesiredState ResolveIndexed(const DirectorySnapshot& snapshot, const MembershipIndex& index,
+                            const Mapping& mapping, const Catalog& catalog,
+                            const ResolveOptions& options) {
   std::vector<const DirectoryUser*> users;
   users.reserve(snapshot.users.size());
   for (const DirectoryUser& user : snapshot.users) users.push_back(&user);
@@ -102,6 +106,23 @@ DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
   for (std::string& w : state.warnings) warnings.push_back(std::move(w));
   state.warnings = std::move(warnings);
   return state;
+}
+
+}  // namespace
+
+DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
+                     const Catalog& catalog, const ResolveOptions& options) {
+  MembershipIndex index(mapping, options.nested_groups);
+  for (const DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, g.members);
+  return ResolveIndexed(snapshot, index, mapping, catalog, options);
+}
+
+DesiredState ResolveTakingGroups(DirectorySnapshot& snapshot, const Mapping& mapping,
+                                 const Catalog& catalog, const ResolveOptions& options) {
+  MembershipIndex index(mapping, options.nested_groups);
+  for (DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, std::move(g.members));
+  snapshot.groups = std::vector<DirectoryGroup>();
+  return ResolveIndexed(snapshot, index, mapping, catalog, options);
 }
 
 DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
@@ -142,6 +163,7 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
   state.entitled.reserve(by_login.size());
   state.entitled_by_anchor.reserve(by_login.size());
   std::vector<std::size_t> indexes;
+  RightSetPool shared_rights;
   for (std::size_t run = 0; run < by_login.size();) {
     std::size_t end = run + 1;
     while (end < by_login.size() && by_login[end].first == by_login[run].first) ++end;
@@ -151,7 +173,8 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     if (indexes.size() == 1) {
       const DirectoryUser* person = users[indexes[0]];
       state.entitled_by_anchor.emplace(person->anchor, state.entitled.size());
-      state.entitled.push_back(Entitle(*person, index, mapping, catalog, state.via_groups));
+      state.entitled.push_back(
+          Entitle(*person, index, mapping, catalog, state.via_groups, shared_rights));
       continue;
     }
     Conflict conflict;

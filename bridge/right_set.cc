@@ -19,29 +19,64 @@ bool ModuleLess(const std::pair<std::string, std::uint8_t>& entry, std::string_v
 
 }  // namespace
 
+const RightSet::Modules& RightSet::modules() const {
+  static const Modules kNone;
+  return modules_ != nullptr ? *modules_ : kNone;
+}
+
+RightSet::Modules& RightSet::Writable() {
+  if (modules_ == nullptr) {
+    modules_ = std::make_shared<Modules>();
+  } else if (modules_.use_count() > 1) {
+    modules_ = std::make_shared<Modules>(*modules_);
+  }
+  return *modules_;
+}
+
 void RightSet::Grant(const std::string& module, std::uint8_t bits) {
   bits &= kAllRights;
   if (bits == 0) return;
   const auto mask = static_cast<std::uint8_t>(bits | kView);
-  auto it = std::lower_bound(modules_.begin(), modules_.end(), module, ModuleLess);
-  if (it != modules_.end() && it->first == module) {
+  const Modules& held = modules();
+  auto found = std::lower_bound(held.begin(), held.end(), module, ModuleLess);
+  if (found != held.end() && found->first == module && (found->second | mask) == found->second) {
+    return;  // held already: a shared list stays shared
+  }
+  Modules& list = Writable();
+  auto it = std::lower_bound(list.begin(), list.end(), module, ModuleLess);
+  if (it != list.end() && it->first == module) {
     it->second |= mask;
   } else {
-    modules_.emplace(it, module, mask);
+    list.emplace(it, module, mask);
   }
 }
 
 void RightSet::Merge(const RightSet& other) {
-  if (modules_.empty()) {
-    modules_ = other.modules_;
+  if (empty() || modules_ == other.modules_) {
+    if (!other.empty()) modules_ = other.modules_;
     return;
   }
-  for (const auto& [module, mask] : other.modules_) Grant(module, mask);
+  for (const auto& [module, mask] : other.modules()) Grant(module, mask);
 }
 
 std::uint8_t RightSet::Get(const std::string& module) const {
-  auto it = std::lower_bound(modules_.begin(), modules_.end(), module, ModuleLess);
-  return it != modules_.end() && it->first == module ? it->second : 0;
+  const Modules& held = modules();
+  auto it = std::lower_bound(held.begin(), held.end(), module, ModuleLess);
+  return it != held.end() && it->first == module ? it->second : 0;
+}
+
+bool RightSet::operator==(const RightSet& other) const {
+  return modules_ == other.modules_ || modules() == other.modules();
+}
+
+void RightSetPool::Share(RightSet& set) {
+  if (set.empty()) {
+    set.modules_.reset();
+    return;
+  }
+  auto it = lists_.find(*set.modules_);
+  if (it == lists_.end()) it = lists_.insert(set.modules_).first;
+  set.modules_ = *it;
 }
 
 std::string RightMaskToString(std::uint8_t mask) {
@@ -58,7 +93,7 @@ std::string RightMaskToString(std::uint8_t mask) {
 
 std::string RightSet::ToString() const {
   std::string out;
-  for (const auto& [module, mask] : modules_) {
+  for (const auto& [module, mask] : modules()) {
     if (!out.empty()) out += " ";
     out += module + ":" + RightMaskToString(mask);
   }

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,19 +33,50 @@ class RightSet {
 
   // The mask held for `module`; 0 when none.
   std::uint8_t Get(const std::string& module) const;
-  bool empty() const { return modules_.empty(); }
+  bool empty() const { return modules_ == nullptr || modules_->empty(); }
   // (module, mask) pairs sorted by module; masks are never 0. A flat vector rather than a
-  // map: a person holds a handful of modules, and 100,000 people's rights are one
-  // allocation each instead of one per module.
+  // map: a person holds a handful of modules.
   using Modules = std::vector<std::pair<std::string, std::uint8_t>>;
-  const Modules& modules() const { return modules_; }
+  const Modules& modules() const;
 
   // "charges:view+edit payments:view+edit+delete" — sorted, stable, for plans and tests.
   std::string ToString() const;
-  bool operator==(const RightSet&) const = default;
+  bool operator==(const RightSet& other) const;
 
  private:
-  Modules modules_;
+  friend class RightSetPool;
+
+  // The list, copied first if another set shares it.
+  Modules& Writable();
+
+  // Shared between copies (and, through a RightSetPool, between equal sets): 100,000
+  // people hold a few dozen distinct sets of rights, and a copy allocates nothing. Changed
+  // in place only while this set is its sole owner.
+  std::shared_ptr<Modules> modules_;
+};
+
+// Makes equal sets share one list. A reconcile reads 100,000 accounts and resolves
+// 100,000 people, and each side holds only a few dozen distinct sets of rights.
+class RightSetPool {
+ public:
+  // `set` now shares its list with an equal set passed before, if there was one.
+  void Share(RightSet& set);
+
+ private:
+  struct ListLess {
+    using is_transparent = void;
+    bool operator()(const std::shared_ptr<RightSet::Modules>& a,
+                    const std::shared_ptr<RightSet::Modules>& b) const {
+      return *a < *b;
+    }
+    bool operator()(const std::shared_ptr<RightSet::Modules>& a, const RightSet::Modules& b) const {
+      return *a < b;
+    }
+    bool operator()(const RightSet::Modules& a, const std::shared_ptr<RightSet::Modules>& b) const {
+      return a < *b;
+    }
+  };
+  std::set<std::shared_ptr<RightSet::Modules>, ListLess> lists_;
 };
 
 // "view+edit" for a mask; "none" for 0.

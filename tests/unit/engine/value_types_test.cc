@@ -40,6 +40,48 @@ TEST(RightSetTest, MergeIsAUnionAndEqualityIgnoresOrderOfGrants) {
   EXPECT_EQ(empty, c);
 }
 
+TEST(RightSetTest, CopiesShareUntilOneChanges) {
+  RightSet a;
+  a.Grant("patients", kEdit);
+  RightSet b = a;
+  EXPECT_EQ(&a.modules(), &b.modules());  // one list
+  b.Grant("patients", kView);             // held already: still one list
+  EXPECT_EQ(&a.modules(), &b.modules());
+  b.Grant("charges", kView);
+  EXPECT_NE(&a.modules(), &b.modules());
+  EXPECT_EQ(a.ToString(), "patients:view+edit");  // the copy's change left `a` alone
+  EXPECT_EQ(b.ToString(), "charges:view patients:view+edit");
+  RightSet c;
+  c.Merge(a);  // a union into nothing takes the list as it is
+  EXPECT_EQ(&c.modules(), &a.modules());
+  c.Grant("reports", kView);
+  EXPECT_EQ(a.ToString(), "patients:view+edit");
+}
+
+TEST(RightSetTest, APoolGivesEqualSetsOneList) {
+  RightSetPool pool;
+  RightSet first, second, other, none;
+  first.Grant("patients", kEdit);
+  first.Grant("reports", kView);
+  second.Grant("reports", kView);
+  second.Grant("patients", kView | kEdit);
+  other.Grant("charges", kView);
+  for (RightSet* r : {&first, &second, &other, &none}) pool.Share(*r);
+  EXPECT_EQ(&first.modules(), &second.modules());
+  EXPECT_NE(&first.modules(), &other.modules());
+  EXPECT_EQ(first, second);
+  EXPECT_TRUE(none.empty());
+  // A shared list is never changed under the sets sharing it.
+  second.Grant("charges", kDelete);
+  EXPECT_EQ(first.ToString(), "patients:view+edit reports:view");
+  EXPECT_EQ(second.ToString(), "charges:view+delete patients:view+edit reports:view");
+  RightSet later;
+  later.Grant("patients", kEdit);
+  later.Grant("reports", kView);
+  pool.Share(later);
+  EXPECT_EQ(&later.modules(), &first.modules());
+}
+
 TEST(ProviderScopeTest, SelectedCodesAreSortedAndDistinct) {
   ProviderScope s = ProviderScope::Selected({"DRSMITH", "DRJONES", "DRSMITH"});
   EXPECT_EQ(s.ToString(), "DRJONES,DRSMITH");
