@@ -37,6 +37,15 @@ struct ManagedCounts {
   int active_super_users = 0;  // linked accounts that are active super users
 };
 
+// A read of the whole state, with a token of what had been committed when it was read.
+struct VersionedState {
+  CurrentState state;
+  // Equal to PmWriteTransaction::CommitVersion() of a later transaction on the same
+  // database object only when nothing was committed in between, by anyone: then `state`
+  // is exactly what that transaction would read.
+  std::string version;
+};
+
 // One write transaction. Holds the database's write lock from BeginWrite() to Commit() or
 // destruction; destruction without Commit() rolls back everything.
 class PmWriteTransaction {
@@ -45,6 +54,8 @@ class PmWriteTransaction {
 
   // The state as seen inside this transaction (plan against this, not an earlier read).
   virtual Result<CurrentState> LoadCurrentState() = 0;
+  // What had been committed when this transaction began (see VersionedState).
+  virtual Result<std::string> CommitVersion() = 0;
   // Only the catalog (modules and providers), as seen inside this transaction.
   virtual Result<Catalog> LoadCatalog() = 0;
   // The part of the state a change batch may touch (daemon): the catalog, the
@@ -77,6 +88,11 @@ class PmDatabase {
   virtual Result<bool> IsInitialized() = 0;
   // A consistent read of the whole state, outside any write transaction.
   virtual Result<CurrentState> LoadCurrentState() = 0;
+  // The same read, with its commit version: a reconcile reads the accounts this way, on a
+  // thread of its own while it reads the directory, and keeps them if its write
+  // transaction finds the same version. A read may run on any thread, as long as nothing
+  // else uses this object meanwhile.
+  virtual Result<VersionedState> LoadVersionedState() = 0;
   virtual Result<std::optional<std::string>> GetState(const std::string& name) = 0;
   // Begins a write transaction and takes the write lock (SQLite BEGIN IMMEDIATE,
   // PostgreSQL advisory lock), so two reconciles never interleave.

@@ -2,7 +2,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
+#include <optional>
+#include <utility>
+
 namespace pmbridge {
+namespace {
+
+// The database is read on a thread of its own while the directory is read; where no thread
+// can be started, the read runs when its result is asked for, after the directory's.
+constexpr std::launch kAlongside = std::launch::async | std::launch::deferred;
+
+}  // namespace
 
 Reconciler::Reconciler(const Config& config, const Mapping& mapping, DirectorySource& directory,
                        PmDatabase& database, const Clock& clock)
@@ -13,33 +24,53 @@ Reconciler::Reconciler(const Config& config, const Mapping& mapping, DirectorySo
       clock_(clock) {}
 
 Result<PreviewOutcome> Reconciler::Preview() {
+  // Two independent reads, side by side: the database's takes no lock.
+  std::future<Result<CurrentState>> current =
+      std::async(kAlongside, [this] { return database_.LoadCurrentState(); });
   Result<DirectorySnapshot> snapshot = directory_.ReadSnapshot();
+  Result<CurrentState> accounts = current.get();
   if (!snapshot.ok()) return snapshot.status();
-  Result<CurrentState> current = database_.LoadCurrentState();
-  if (!current.ok()) return current.status();
-  Result<Assessment> assessment = Assess(config_, mapping_, std::move(snapshot).value(), *current);
+  if (!accounts.ok()) return accounts.status();
+  Result<Assessment> assessment = Assess(config_, mapping_, std::move(snapshot).value(), *accounts);
   if (!assessment.ok()) return assessment.status();
-  return PreviewOutcome{std::move(current).value(), std::move(assessment).value()};
+  return PreviewOutcome{std::move(accounts).value(), std::move(assessment).value()};
 }
 
 Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) {
   // The directory is read before the write lock is taken: a slow directory must not hold
-  // the practice database locked.
+  // the practice database locked. The accounts are read meanwhile, outside the lock, with
+  // the database's commit version; they are kept only if the write transaction finds the
+  // same version, that is, if nobody has committed anything since. Otherwise they are read
+  // again under the lock. Either way the plan is made against what the lock holder sees.
+  std::future<Result<VersionedState>> early =
+      std::async(kAlongside, [this] { return database_.LoadVersionedState(); });
   Result<DirectorySnapshot> snapshot = directory_.ReadSnapshot();
+  Result<VersionedState> early_state = early.get();
   if (!snapshot.ok()) return snapshot.status();
 
   Result<std::unique_ptr<PmWriteTransaction>> txn = database_.BeginWrite();
   if (!txn.ok()) return txn.status();
-  // Resolve, then load the accounts: the resolver's membership index is freed before the
-  // accounts take its place, which keeps a 100k-person reconcile's peak memory down. Both
-  // reads are inside the transaction, so they see one catalog.
-  Result<Catalog> catalog = (*txn)->LoadCatalog();
+  std::optional<CurrentState> current;
+  if (early_state.ok()) {
+    Result<std::string> version = (*txn)->CommitVersion();
+    if (!version.ok()) return version.status();
+    if (*version == early_state->version) current = std::move(early_state->state);
+    early_state->state = CurrentState();  // an outdated read is freed before the resolve
+  }
+
+  // Without a current early read: resolve, then load the accounts, so that the resolver's
+  // membership index is freed before the accounts take its place (a 100k-person
+  // reconcile's peak memory). Both reads are inside the transaction: one catalog.
+  Result<Catalog> catalog = current ? current->catalog : (*txn)->LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   Result<Assessment> assessment =
       ResolveAgainst(config_, mapping_, std::move(snapshot).value(), *catalog);
   if (!assessment.ok()) return assessment.status();
-  Result<CurrentState> current = (*txn)->LoadCurrentState();
-  if (!current.ok()) return current.status();
+  if (!current) {
+    Result<CurrentState> loaded = (*txn)->LoadCurrentState();
+    if (!loaded.ok()) return loaded.status();
+    current = std::move(loaded).value();
+  }
   PlanAgainst(config_, mapping_, *current, *assessment, DesiredAfterPlan::kGiveUp);
 
   ReconcileOutcome outcome;
@@ -59,7 +90,7 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   // 100k-person first reconcile is that much lower.
   outcome.assessment.desired = DesiredState();
   outcome.assessment.snapshot = DirectorySnapshot();
-  current = CurrentState();
+  current.reset();
 
   const auto now = clock_.Now();
   if (plan.has_changes()) {

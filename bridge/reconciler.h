@@ -49,7 +49,9 @@ class Reconciler {
 
   // Reads the directory, then in one write transaction reads the database, assesses,
   // and — unless refused or a dry run — applies the plan and records the reconcile in
-  // pmbridge_state. Nothing is written when anything fails.
+  // pmbridge_state. Nothing is written when anything fails. The database is read early,
+  // alongside the directory, and that read is used only when the write transaction finds
+  // nothing committed since (PmDatabase::LoadVersionedState); else it is read again.
   ::pmbridge::Result<ReconcileOutcome> Reconcile(const ReconcileRequest& request);
 
  private:

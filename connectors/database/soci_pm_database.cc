@@ -84,6 +84,11 @@ void SociPmDatabase::EnsureConnected() {
   suspect_ = false;
 }
 
+std::string SociPmDatabase::CommitVersion() {
+  return ReadCommitVersion(*session_, backend_) + ", " + std::to_string(commits_) +
+         " committed here";
+}
+
 void SociPmDatabase::EndWrite(bool failed) {
   write_open_ = false;
   suspect_ = suspect_ || failed;
@@ -126,6 +131,7 @@ Status SociPmDatabase::Initialize() {
     try {
       CreateReferenceSchema(*session_, backend_);
       *session_ << "COMMIT";
+      Committed();
     } catch (...) {
       RollbackQuietly(*session_);
       throw;
@@ -145,9 +151,18 @@ Result<bool> SociPmDatabase::IsInitialized() {
 }
 
 Result<CurrentState> SociPmDatabase::LoadCurrentState() {
-  CurrentState state;
-  Status status =
-      InSnapshot("reading the PM database", [&] { state = ReadCurrentState(*session_, backend_); });
+  Result<VersionedState> versioned = LoadVersionedState();
+  if (!versioned.ok()) return versioned.status();
+  return std::move(versioned->state);
+}
+
+Result<VersionedState> SociPmDatabase::LoadVersionedState() {
+  VersionedState versioned;
+  Status status = InSnapshot("reading the PM database", [&] {
+    // First, so that it stands for the snapshot the reads below see.
+    versioned.version = CommitVersion();
+    versioned.state = ReadCurrentState(*session_, backend_);
+  });
   if (!status.ok()) {
     Result<bool> initialized = IsInitialized();
     if (initialized.ok() && !*initialized) {
@@ -155,7 +170,7 @@ Result<CurrentState> SociPmDatabase::LoadCurrentState() {
     }
     return status;
   }
-  return state;
+  return versioned;
 }
 
 Result<std::optional<std::string>> SociPmDatabase::GetState(const std::string& name) {

@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ class SociPmDatabase final : public PmDatabase {
   Status Initialize() override;
   Result<bool> IsInitialized() override;
   Result<CurrentState> LoadCurrentState() override;
+  Result<VersionedState> LoadVersionedState() override;
   Result<std::optional<std::string>> GetState(const std::string& name) override;
   Result<std::unique_ptr<PmWriteTransaction>> BeginWrite() override;
   Result<AuditChainCheck> VerifyAuditChain() override;
@@ -40,6 +42,11 @@ class SociPmDatabase final : public PmDatabase {
   // Called when the open write transaction ends (commit or rollback). `failed` marks the
   // connection as suspect, so the next operation checks it and reconnects if it is gone.
   void EndWrite(bool failed);
+  // Called when the open write transaction has committed, just before EndWrite.
+  void Committed() { ++commits_; }
+  // ReadCommitVersion plus this connection's own commits, which SQLite's data_version
+  // does not count.
+  std::string CommitVersion();
 
  private:
   SociPmDatabase(std::unique_ptr<soci::session> session, SqlBackend backend,
@@ -62,6 +69,7 @@ class SociPmDatabase final : public PmDatabase {
   AfterChangeHook hook_;
   bool write_open_ = false;
   bool suspect_ = false;
+  std::uint64_t commits_ = 0;  // write transactions (and db inits) committed here
 };
 
 }  // namespace pmbridge

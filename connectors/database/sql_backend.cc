@@ -27,6 +27,17 @@ void BeginLockedTransaction(soci::session& sql, SqlBackend backend) {
   sql << "SELECT pg_advisory_xact_lock(:key)", soci::use(key);
 }
 
+std::string ReadCommitVersion(soci::session& sql, SqlBackend backend) {
+  if (backend == SqlBackend::kSqlite) {
+    long long version = 0;
+    sql << "PRAGMA data_version", soci::into(version);
+    return "sqlite data_version " + std::to_string(version);
+  }
+  std::string snapshot;
+  sql << "SELECT pg_current_snapshot()::text", soci::into(snapshot);
+  return "postgresql snapshot " + snapshot;
+}
+
 void BeginSnapshotTransaction(soci::session& sql, SqlBackend backend) {
   if (backend == SqlBackend::kSqlite) {
     sql << "BEGIN";

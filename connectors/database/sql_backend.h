@@ -34,6 +34,15 @@ std::string FoldedLoginExpression(SqlBackend backend);
 // BEGIN + pg_advisory_xact_lock (waits for as long as the other writer holds it).
 void BeginLockedTransaction(soci::session& sql, SqlBackend backend);
 
+// What has been committed to the database, as a token: read twice on one session, equal
+// tokens mean nobody else committed anything in between. Read it as the first statement
+// of a transaction and it stands for that transaction's snapshot. SQLite: PRAGMA
+// data_version, which counts other connections' commits; its read starts the
+// transaction's read snapshot. PostgreSQL: pg_current_snapshot(), which every commit or
+// abort in the cluster changes (xmax or the in-progress list); in REPEATABLE READ it is
+// the transaction's snapshot, in READ COMMITTED the statement's.
+std::string ReadCommitVersion(soci::session& sql, SqlBackend backend);
+
 // Starts a read-only transaction whose statements all see one snapshot: PostgreSQL
 // REPEATABLE READ, SQLite a deferred transaction (WAL readers see one snapshot).
 void BeginSnapshotTransaction(soci::session& sql, SqlBackend backend);

@@ -60,6 +60,11 @@ Result<CurrentState> SociWriteTransaction::LoadPeople(
                                 });
 }
 
+Result<std::string> SociWriteTransaction::CommitVersion() {
+  return ReadStep<std::string>("reading the commit version",
+                               [&](soci::session&, SqlBackend) { return db_.CommitVersion(); });
+}
+
 Result<Catalog> SociWriteTransaction::LoadCatalog() {
   return ReadStep<Catalog>("reading the PM catalog", ReadCatalog);
 }
@@ -109,6 +114,7 @@ Status SociWriteTransaction::Commit() {
     return status;
   }
   phase_ = Phase::kCommitted;
+  db_.Committed();
   db_.EndWrite(false);
   return Status::Ok();
 }

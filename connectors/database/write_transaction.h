@@ -21,6 +21,7 @@ class SociWriteTransaction final : public PmWriteTransaction {
   SociWriteTransaction& operator=(const SociWriteTransaction&) = delete;
 
   Result<CurrentState> LoadCurrentState() override;
+  Result<std::string> CommitVersion() override;
   Result<Catalog> LoadCatalog() override;
   Result<CurrentState> LoadPeople(const std::vector<std::string>& anchors,
                                   const std::vector<std::string>& folded_logins) override;
