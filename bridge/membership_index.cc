@@ -126,6 +126,17 @@ std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const std::string&
   return out;
 }
 
+void MembershipIndex::PrepareForConcurrentReads() const {
+  for (const auto& [dn, members] : groups_) RulesAbove(&dn);
+}
+
+std::vector<std::string> MembershipIndex::GroupDns() const {
+  std::vector<std::string> dns;
+  dns.reserve(groups_.size());
+  for (const auto& [dn, members] : groups_) dns.push_back(dn);
+  return dns;
+}
+
 bool MembershipIndex::InAnyMappedGroup(const std::string& member_dn) const {
   auto up = parents_.find(member_dn);
   if (up == parents_.end()) return false;

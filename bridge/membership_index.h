@@ -56,6 +56,12 @@ class MembershipIndex {
   // Whether MappedGroupsOf(member_dn) would be non-empty, without building it.
   bool InAnyMappedGroup(const std::string& member_dn) const;
 
+  // Memoises what MappedGroupsOf and InAnyMappedGroup look up for every group, so that
+  // they may then run on several threads at once (until the index changes).
+  void PrepareForConcurrentReads() const;
+  // The DN of every group, in no particular order.
+  std::vector<std::string> GroupDns() const;
+
   // Calls `visit` once for every member of group `dn` that is not itself a group,
   // following nested groups when nested (cycle-safe). For "a group change touches its
   // members".

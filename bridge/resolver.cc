@@ -1,7 +1,10 @@
 #include "bridge/resolver.h"
 
 #include <algorithm>
+#include <cassert>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -29,11 +32,33 @@ void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields) 
   fields.access_security = fields.access_security || role.access_security;
 }
 
+using ViaGroups = decltype(DesiredState::via_groups);
+
+// Where Entitle finds the interned DN of a nested group. A resolve on one thread interns
+// on demand; the two-thread resolve interns every group of the index first, and its
+// threads then only look up.
+class ViaInterner {
+ public:
+  // `complete`: every DN asked for is in `groups` already, and several threads share them.
+  ViaInterner(ViaGroups& groups, bool complete) : groups_(groups), complete_(complete) {}
+  std::string_view Intern(std::string_view dn) {
+    auto it = groups_.find(dn);
+    if (it == groups_.end()) {
+      assert(!complete_ && "a nested group missing from a complete interning");
+      it = groups_.emplace(dn).first;
+    }
+    return *it;
+  }
+
+ private:
+  ViaGroups& groups_;
+  bool complete_;
+};
+
 // The entitlement of `user`, who is eligible: the union of the roles and provider scopes of
 // every mapped group they belong to, with the grants behind it.
 Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, const Mapping& mapping,
-                    const Catalog& catalog, decltype(DesiredState::via_groups)& via_groups,
-                    RightSetPool& shared_rights) {
+                    const Catalog& catalog, ViaInterner& via_groups, RightSetPool& shared_rights) {
   Entitlement e;
   e.user = &user;
   e.fields = BaseFields(user);
@@ -41,18 +66,51 @@ Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, con
     const Role& role = mapping.roles.at(m.rule->role);
     ApplyRole(role, catalog, e.fields);
     e.fields.providers.Merge(m.rule->providers);
-    std::string_view via;
-    if (!m.via.empty()) {
-      auto interned = via_groups.find(m.via);
-      if (interned == via_groups.end()) interned = via_groups.emplace(m.via).first;
-      via = *interned;
-    }
-    e.grants.push_back({m.rule, via});
+    e.grants.push_back({m.rule, m.via.empty() ? std::string_view() : via_groups.Intern(m.via)});
   }
   std::sort(e.grants.begin(), e.grants.end(),
             [](const Grant& a, const Grant& b) { return a.group_dn() < b.group_dn(); });
   shared_rights.Share(e.fields.rights);
   return e;
+}
+
+// Below this many entitled people one thread does it all: a second one costs more to start
+// than it saves, and the daemon's per-change resolves are a handful of people.
+constexpr std::size_t kPeopleForTwoThreads = 20000;
+
+// The entitlements of `people`, in order. A full reconcile resolves after its directory
+// read, when the server's core is idle again, so many people are split between two
+// threads: each entitlement reads only the index (prepared for concurrent reads), the
+// mapping and the catalog, and the nested groups' DNs are interned beforehand.
+std::vector<Entitlement> EntitleAll(const std::vector<const DirectoryUser*>& people,
+                                    const MembershipIndex& index, const Mapping& mapping,
+                                    const Catalog& catalog, ViaGroups& via_groups) {
+  std::vector<Entitlement> out(people.size());
+  const bool two_threads = people.size() >= kPeopleForTwoThreads;
+  auto entitle_range = [&](std::size_t begin, std::size_t end) {
+    ViaInterner interner(via_groups, two_threads);
+    RightSetPool shared_rights;
+    for (std::size_t i = begin; i < end; ++i) {
+      out[i] = Entitle(*people[i], index, mapping, catalog, interner, shared_rights);
+    }
+  };
+  if (!two_threads) {
+    entitle_range(0, people.size());
+    return out;
+  }
+  index.PrepareForConcurrentReads();
+  for (const std::string& dn : index.GroupDns()) via_groups.emplace(dn);
+  const std::size_t half = people.size() / 2;
+  std::thread second;
+  try {
+    second = std::thread(entitle_range, half, people.size());
+  } catch (const std::system_error&) {
+    entitle_range(0, people.size());  // no thread to be had: all on this one
+    return out;
+  }
+  entitle_range(0, half);
+  second.join();
+  return out;
 }
 
 }  // namespace
@@ -160,10 +218,9 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
   // or a conflict.
   std::stable_sort(by_login.begin(), by_login.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  state.entitled.reserve(by_login.size());
-  state.entitled_by_anchor.reserve(by_login.size());
+  std::vector<const DirectoryUser*> entitled;
+  entitled.reserve(by_login.size());
   std::vector<std::size_t> indexes;
-  RightSetPool shared_rights;
   for (std::size_t run = 0; run < by_login.size();) {
     std::size_t end = run + 1;
     while (end < by_login.size() && by_login[end].first == by_login[run].first) ++end;
@@ -171,10 +228,7 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].second);
     run = end;
     if (indexes.size() == 1) {
-      const DirectoryUser* person = users[indexes[0]];
-      state.entitled_by_anchor.emplace(person->anchor, state.entitled.size());
-      state.entitled.push_back(
-          Entitle(*person, index, mapping, catalog, state.via_groups, shared_rights));
+      entitled.push_back(users[indexes[0]]);
       continue;
     }
     Conflict conflict;
@@ -188,6 +242,11 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
                        " directory entries map to this login; none of them is created or "
                        "changed until only one does";
     state.conflicts.push_back(std::move(conflict));
+  }
+  state.entitled = EntitleAll(entitled, index, mapping, catalog, state.via_groups);
+  state.entitled_by_anchor.reserve(entitled.size());
+  for (std::size_t i = 0; i < entitled.size(); ++i) {
+    state.entitled_by_anchor.emplace(entitled[i]->anchor, i);
   }
   return state;
 }

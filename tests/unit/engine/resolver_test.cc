@@ -78,6 +78,43 @@ TEST(ResolverTest, NestedGroupsAreFollowedWhenEnabled) {
   EXPECT_EQ(Find(ResolveClinic(b, /*nested=*/false), "dave"), nullptr);
 }
 
+// A resolve of many people runs on two threads; each person must come out exactly as the
+// one-person resolve the daemon uses (one thread) makes them, nested grants included, on
+// both sides of the split.
+TEST(ResolverTest, AResolveOnTwoThreadsEqualsOnePersonAtATime) {
+  ClinicBuilder b;
+  const char* groups[] = {"pm-front-desk", "pm-billing", "pm-nurses", "front-desk-temps"};
+  b.Member("pm-front-desk", "group:front-desk-temps");
+  constexpr int kPeople = 30000;  // past the two-thread threshold
+  for (int i = 0; i < kPeople; ++i) {
+    const std::string uid = "user" + std::to_string(i);
+    b.Person(uid).Member(groups[i % 4], uid);
+    if (i % 3 == 0) b.Member(groups[(i + 1) % 4], uid);
+  }
+  ResolveOptions options;
+  options.nested_groups = true;
+  const Catalog catalog = ClinicBuilder::ClinicCatalog();
+  DesiredState all = Resolve(b.snapshot(), b.mapping(), catalog, options);
+  ASSERT_EQ(all.entitled.size(), static_cast<std::size_t>(kPeople));
+
+  MembershipIndex index(b.mapping(), options.nested_groups);
+  for (const DirectoryGroup& g : b.snapshot().groups) index.PutGroup(g.dn, g.members);
+  for (std::size_t i = 0; i < all.entitled.size(); i += 997) {
+    for (std::size_t k : {i, all.entitled.size() / 2 - 1, all.entitled.size() / 2}) {
+      const Entitlement& e = all.entitled[k];
+      DesiredState one = ResolvePeople({e.user}, index, b.mapping(), catalog, options);
+      ASSERT_EQ(one.entitled.size(), 1u);
+      const Entitlement& alone = one.entitled[0];
+      EXPECT_EQ(e.fields, alone.fields) << e.user->dn;
+      ASSERT_EQ(e.grants.size(), alone.grants.size()) << e.user->dn;
+      for (std::size_t g = 0; g < e.grants.size(); ++g) {
+        EXPECT_EQ(e.grants[g].ToString(), alone.grants[g].ToString()) << e.user->dn;
+      }
+      EXPECT_EQ(all.entitled_by_anchor.at(e.user->anchor), k);
+    }
+  }
+}
+
 // Eligibility is decided by InAnyMappedGroup, the entitlement by MappedGroupsOf: they must
 // agree for everyone, nested or not, mapped or not.
 TEST(ResolverTest, InAnyMappedGroupAgreesWithMappedGroupsOf) {
