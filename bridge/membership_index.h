@@ -33,6 +33,8 @@ class MembershipIndex {
   // After a reload: the rules change, the groups stay.
   void SetMapping(const Mapping& mapping, bool nested);
 
+  // Room for up to `members` distinct member DNs without rehashing (a full load).
+  void Reserve(std::size_t members) { parents_.reserve(members); }
   // Adds group `dn` (normal form) or replaces its member list (normal-form DNs).
   void PutGroup(const std::string& dn, std::vector<std::string> members);
   void RemoveGroup(const std::string& dn);

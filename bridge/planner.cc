@@ -134,6 +134,11 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
       plan.conflicts.push_back(std::move(c));
       continue;
     }
+    // Most people of a full reconcile are unchanged: nothing is built for them.
+    if (linked != nullptr && linked->fields == e.fields) {
+      ++plan.unchanged;
+      continue;
+    }
     Change change;
     change.login = e.fields.login;
     change.anchor = e.user->anchor;
@@ -150,10 +155,6 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
       change.reasons = GrantReasons(e);
       take_fields();
       creates.push_back(std::move(change));
-      continue;
-    }
-    if (linked->fields == e.fields) {
-      ++plan.unchanged;
       continue;
     }
     change.user_id = linked->user_id;

@@ -178,6 +178,9 @@ DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
 DesiredState ResolveTakingGroups(DirectorySnapshot& snapshot, const Mapping& mapping,
                                  const Catalog& catalog, const ResolveOptions& options) {
   MembershipIndex index(mapping, options.nested_groups);
+  // Members are mostly the users (and the groups, when nested); the odd DN outside both
+  // costs a rehash at worst.
+  index.Reserve(snapshot.users.size() + snapshot.groups.size());
   for (DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, std::move(g.members));
   snapshot.groups = std::vector<DirectoryGroup>();
   return ResolveIndexed(snapshot, index, mapping, catalog, options);

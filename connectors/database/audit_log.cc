@@ -75,7 +75,7 @@ AuditTip ReadAuditTip(soci::session& sql) {
 }
 
 AuditChainCheck CheckAuditChain(soci::session& sql, SqlBackend backend) {
-  std::unique_ptr<RowCursor> rows = OpenCursor(
+  std::unique_ptr<RowCursor> rows = OpenTableCursor(
       sql, backend,
       "SELECT seq, " + TimestampAsText(backend, "at") +
           ", actor, action, login_id, detail, prev_hash, hash FROM pmbridge_audit ORDER BY seq");

@@ -6,7 +6,9 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <utility>
@@ -77,23 +79,23 @@ class SqliteCursor final : public RowCursor {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// The whole result arrives at once (as with SOCI's own PostgreSQL backend); text format.
-// Parameters travel in text format too, their types inferred by the server from the query.
-class PostgresCursor final : public RowCursor {
- public:
-  PostgresCursor(PGconn* conn, const std::string& query, const std::vector<SqlParam>& params)
-      : result_(Execute(conn, query, params), &PQclear) {
-    if (PQresultStatus(result_.get()) != PGRES_TUPLES_OK) {
-      const char* message = PQresultErrorMessage(result_.get());
-      throw std::runtime_error(
-          std::string(message != nullptr && *message != '\0' ? message : PQerrorMessage(conn)) +
-          " while executing \"" + query + "\"");
-    }
-    rows_ = PQntuples(result_.get());
+using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// `result`, unless its status is not `expected`: then the server's message, with `sql`.
+PgResult Checked(PGconn* conn, PGresult* result, ExecStatusType expected, const std::string& sql) {
+  PgResult owned(result, &PQclear);
+  if (PQresultStatus(owned.get()) != expected) {
+    const char* message = PQresultErrorMessage(owned.get());
+    throw std::runtime_error(
+        std::string(message != nullptr && *message != '\0' ? message : PQerrorMessage(conn)) +
+        " while executing \"" + sql + "\"");
   }
+  return owned;
+}
 
-  bool Next() override { return ++row_ < rows_; }
-
+// Rows of a PostgreSQL result, text format.
+class PostgresRows : public RowCursor {
+ public:
   std::int64_t Int(int column) const override {
     std::string_view text = Text(column);
     std::int64_t value = 0;
@@ -105,6 +107,32 @@ class PostgresCursor final : public RowCursor {
     return {PQgetvalue(result_.get(), row_, column),
             static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
   }
+
+ protected:
+  void Hold(PgResult result) {
+    result_ = std::move(result);
+    rows_ = PQntuples(result_.get());
+    row_ = -1;
+  }
+  // The next row of the result held; false past its end.
+  bool NextHeld() { return ++row_ < rows_; }
+  int rows() const { return rows_; }
+
+ private:
+  PgResult result_{nullptr, &PQclear};
+  int rows_ = 0;
+  int row_ = -1;
+};
+
+// The whole result arrives at once (as with SOCI's own PostgreSQL backend). Parameters
+// travel in text format, their types inferred by the server from the query.
+class PostgresCursor final : public PostgresRows {
+ public:
+  PostgresCursor(PGconn* conn, const std::string& query, const std::vector<SqlParam>& params) {
+    Hold(Checked(conn, Execute(conn, query, params), PGRES_TUPLES_OK, query));
+  }
+
+  bool Next() override { return NextHeld(); }
 
  private:
   static PGresult* Execute(PGconn* conn, const std::string& query,
@@ -126,10 +154,48 @@ class PostgresCursor final : public RowCursor {
     return PQexecParams(conn, query.c_str(), static_cast<int>(values.size()), nullptr,
                         values.data(), lengths.data(), nullptr, 0);
   }
+};
 
-  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
-  int rows_ = 0;
-  int row_ = -1;
+// A server-side cursor (DECLARE ... NO SCROLL CURSOR), fetched kRowsPerFetch rows at a
+// time and closed when done or destroyed.
+class PostgresBatchCursor final : public PostgresRows {
+ public:
+  PostgresBatchCursor(PGconn* conn, const std::string& query)
+      : conn_(conn), name_("pmbridge_rows_" + std::to_string(++opened_)) {
+    const std::string declare = "DECLARE " + name_ + " NO SCROLL CURSOR FOR " + query;
+    Checked(conn_, PQexec(conn_, declare.c_str()), PGRES_COMMAND_OK, declare);
+    open_ = true;
+    Fetch();
+  }
+
+  ~PostgresBatchCursor() override {
+    // In a transaction that has failed the server refuses this, and ends the cursor with
+    // the transaction anyway.
+    if (open_) PQclear(PQexec(conn_, ("CLOSE " + name_).c_str()));
+  }
+  PostgresBatchCursor(const PostgresBatchCursor&) = delete;
+  PostgresBatchCursor& operator=(const PostgresBatchCursor&) = delete;
+
+  bool Next() override {
+    if (NextHeld()) return true;
+    if (rows() < kRowsPerFetch) return false;  // that batch was the last
+    Fetch();
+    return NextHeld();
+  }
+
+ private:
+  void Fetch() {
+    const std::string fetch = "FETCH FORWARD " + std::to_string(kRowsPerFetch) + " FROM " + name_;
+    Hold(Checked(conn_, PQexec(conn_, fetch.c_str()), PGRES_TUPLES_OK, fetch));
+  }
+
+  // Names need only be distinct among one connection's open cursors; one counter for the
+  // process does that.
+  static inline std::atomic<std::uint64_t> opened_{0};
+
+  PGconn* conn_;
+  std::string name_;
+  bool open_ = false;
 };
 
 // The rows of several queries run one after another, each opened when the previous one
@@ -209,6 +275,13 @@ std::unique_ptr<RowCursor> OpenCursor(soci::session& sql, SqlBackend backend,
   }
   auto* native = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
   return std::make_unique<PostgresCursor>(native->conn_, query, params);
+}
+
+std::unique_ptr<RowCursor> OpenTableCursor(soci::session& sql, SqlBackend backend,
+                                           const std::string& query) {
+  if (backend == SqlBackend::kSqlite) return OpenCursor(sql, backend, query);
+  auto* native = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  return std::make_unique<PostgresBatchCursor>(native->conn_, query);
 }
 
 std::unique_ptr<RowCursor> OpenCursorForKeys(soci::session& sql, SqlBackend backend,

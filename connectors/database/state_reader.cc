@@ -150,12 +150,12 @@ CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend) {
   // memory, and first-touch page faults are dear on virtual machines.
   std::unique_ptr<RowCursor> count = OpenCursor(sql, backend, "SELECT count(*) FROM pm_users");
   if (count->Next()) state.accounts.reserve(static_cast<std::size_t>(count->Int(0)));
-  AppendAccounts(*OpenCursor(sql, backend, kAccountQuery), state.accounts);
+  AppendAccounts(*OpenTableCursor(sql, backend, kAccountQuery), state.accounts);
   SortByUserId(state.accounts);
-  ReadRights(*OpenCursor(sql, backend, kRightQuery), state.accounts);
-  ReadProviders(*OpenCursor(sql, backend, kProviderQuery), state.catalog, state.accounts);
+  ReadRights(*OpenTableCursor(sql, backend, kRightQuery), state.accounts);
+  ReadProviders(*OpenTableCursor(sql, backend, kProviderQuery), state.catalog, state.accounts);
   ShareRights(state.accounts);
-  AppendLinks(*OpenCursor(sql, backend, kLinkQuery), state.links);
+  AppendLinks(*OpenTableCursor(sql, backend, kLinkQuery), state.links);
   SortByUserId(state.links);
   return state;
 }
