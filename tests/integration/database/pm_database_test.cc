@@ -4,6 +4,7 @@
 
 #include "bridge/clock.h"
 #include "bridge/pm_database.h"
+#include "connectors/database/row_cursor.h"
 #include "tests/integration/database/database_test_support.h"
 
 namespace pmbridge::testing {
@@ -122,6 +123,29 @@ TEST_P(PmDatabaseTest, LocalAccountsAreReadButNotLinked) {
   state = Load();
   ASSERT_EQ(state.accounts.size(), 2u);
   EXPECT_GT(FindAccount(state, "bob")->user_id, FindAccount(state, "admin")->user_id);
+}
+
+// Whole tables are read in batches of kRowsPerFetch on PostgreSQL: a table of exactly one
+// batch, and one row more, come back whole.
+TEST_P(PmDatabaseTest, WholeTableReadsEndExactlyAtBatchBoundaries) {
+  InitializeClinic();
+  int added = 0;
+  for (int total : {kRowsPerFetch, kRowsPerFetch + 1}) {
+    const std::string rows = std::to_string(total - added);
+    const std::string offset = std::to_string(added);
+    if (postgres()) {
+      sql() << "INSERT INTO pm_users (login_id, auth_source) SELECT 'local' || (n + " + offset +
+                   "), 'local' FROM generate_series(1, " + rows + ") AS n";
+    } else {
+      sql() << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows +
+                   ") INSERT INTO pm_users (login_id, auth_source) SELECT 'local' || (i + " +
+                   offset + "), 'local' FROM n";
+    }
+    added = total;
+    CurrentState state = Load();
+    EXPECT_EQ(state.accounts.size(), static_cast<std::size_t>(total));
+    EXPECT_NE(FindAccount(state, "local" + std::to_string(total)), nullptr);
+  }
 }
 
 TEST_P(PmDatabaseTest, UpdateWithLoginRenameKeepsUserId) {
