@@ -17,6 +17,7 @@
 #include "connectors/directory/paged_search.h"
 #include "connectors/directory/root_dse.h"
 #include "connectors/directory/scoped_entry_reader.h"
+#include "connectors/directory/search_operation.h"
 #include "connectors/directory/user_entry.h"
 
 namespace pmbridge {
@@ -330,21 +331,15 @@ Status DirsyncFollower::RereadGroupsListing(const std::string& raw_dn, SteadyTim
 }
 
 Result<bool> DirsyncFollower::IsContainer(const std::string& anchor) {
-  const std::string base = GuidBase(anchor);
-  char no_attributes[] = "1.1";
-  char* attributes[] = {no_attributes, nullptr};
-  timeval timeout = ToTimeval(connection_->timeout());
-  LDAPMessage* raw = nullptr;
-  const int rc =
-      ldap_search_ext_s(connection_->handle(), base.c_str(), LDAP_SCOPE_BASE, kContainerFilter,
-                        attributes, 0, nullptr, nullptr, &timeout, 0, &raw);
-  const bool found = rc == LDAP_SUCCESS && ldap_first_entry(connection_->handle(), raw) != nullptr;
-  ldap_msgfree(raw);
-  // Gone again since the round: its deletion, and its children's, come as tombstones.
-  if (rc == LDAP_NO_SUCH_OBJECT) return false;
-  if (rc != LDAP_SUCCESS) {
-    return connection_->Failure(rc, "reading " + base + " (base, filter " + kContainerFilter + ")");
-  }
+  // Gone again since the round is no container: its deletion, and its children's, come as
+  // tombstones.
+  bool found = false;
+  Status read = ReadObject(*connection_, GuidBase(anchor), kContainerFilter, {},
+                           [&found](LdapEntry&) -> Status {
+                             found = true;
+                             return Status::Ok();
+                           });
+  if (!read.ok()) return read;
   return found;
 }
 

@@ -10,6 +10,7 @@
 #include "bridge/status.h"
 #include "connectors/directory/ldap_connection.h"
 #include "connectors/directory/ldap_entry.h"
+#include "connectors/directory/search_operation.h"
 
 namespace pmbridge {
 
@@ -33,9 +34,6 @@ struct SearchRequest {
 // configuration partition (which PagedSearch must treat as an incomplete read); none for
 // OpenLDAP.
 std::vector<std::string> SubtreeSearchControls(const DirectoryConfig& config);
-
-// Called for each entry; a non-OK Status stops the search and is returned.
-using EntryHandler = std::function<Status(LdapEntry& entry)>;
 
 // Runs `request` on `connection` until the server has returned every page, calling
 // `on_entry` for each entry. Fails, never stops short, on: any result code other than
