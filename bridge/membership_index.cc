@@ -17,7 +17,9 @@ void MembershipIndex::SetMapping(const Mapping& mapping, bool nested) {
 }
 
 void MembershipIndex::Link(const std::string* group, const std::vector<std::string>& members) {
-  for (const std::string& member : members) parents_[member].push_back(group);
+  for (const std::string& member : members) {
+    parents_.try_emplace(std::string_view(member)).first->second.push_back(group);
+  }
 }
 
 void MembershipIndex::Unlink(const std::string* group, const std::vector<std::string>& members) {
@@ -25,7 +27,18 @@ void MembershipIndex::Unlink(const std::string* group, const std::vector<std::st
     auto it = parents_.find(member);
     if (it == parents_.end()) continue;
     std::erase(it->second, group);
-    if (it->second.empty()) parents_.erase(it);
+    if (it->second.empty()) {
+      parents_.erase(it);
+      continue;
+    }
+    if (it->first.data() != member.data()) continue;  // the key views another list
+    // The key views `members`, which is about to go: view the copy of a group that still
+    // lists this member (lists are sorted).
+    const std::vector<std::string>& other = groups_.at(*it->second.front());
+    auto copy = std::lower_bound(other.begin(), other.end(), member);
+    auto node = parents_.extract(it);
+    node.key() = *copy;
+    parents_.insert(std::move(node));
   }
 }
 
@@ -65,9 +78,11 @@ void MembershipIndex::ChangeMembers(const std::string& dn, const std::vector<std
 void MembershipIndex::DropMember(const std::string& member_dn) {
   auto it = parents_.find(member_dn);
   if (it == parents_.end()) return;
+  // Copies: each change below replaces a member list, which `member_dn` may be part of.
+  const std::string member = member_dn;
   std::vector<std::string> listing;
   for (const std::string* group : it->second) listing.push_back(*group);
-  for (const std::string& group : listing) ChangeMembers(group, {}, {member_dn});
+  for (const std::string& group : listing) ChangeMembers(group, {}, {member});
 }
 
 void MembershipIndex::Clear() {

@@ -82,8 +82,10 @@ class MembershipIndex {
   std::unordered_map<std::string, const GroupRule*> rules_;
   bool nested_;
   GroupMap groups_;  // group DN -> member DNs; node-based, so key addresses are stable
-  // member DN -> the groups listing it (keys of groups_)
-  std::unordered_map<std::string, std::vector<const std::string*>> parents_;
+  // member DN -> the groups listing it (keys of groups_). The key views the DN in the
+  // member list of one of those groups, not a copy: at 100k people that is 100,000
+  // strings fewer. Unlink moves it to another group's copy before a list goes away.
+  std::unordered_map<std::string_view, std::vector<const std::string*>> parents_;
   mutable std::unordered_map<const std::string*, std::vector<const GroupRule*>> rules_above_;
 };
 

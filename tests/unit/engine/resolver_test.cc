@@ -115,6 +115,31 @@ TEST(ResolverTest, AResolveOnTwoThreadsEqualsOnePersonAtATime) {
   }
 }
 
+// The index keys each member by a view of the DN in one of the member lists holding it;
+// replacing or removing that list must leave the member findable through the others
+// (ASan would also see a view left dangling).
+TEST(MembershipIndexTest, AMemberOutlivesTheListItWasFirstIndexedFrom) {
+  ClinicBuilder b;
+  const std::string bob = testing::UserDn("bob");
+  const std::string front = GroupDn("pm-front-desk"), billing = GroupDn("pm-billing"),
+                    nurses = GroupDn("pm-nurses");
+  MembershipIndex index(b.mapping(), /*nested=*/true);
+  index.PutGroup(front, {bob});  // bob's key views this list
+  index.PutGroup(billing, {bob});
+  index.PutGroup(nurses, {bob});
+  index.PutGroup(front, {testing::UserDn("carol")});  // ... which is replaced
+  EXPECT_EQ(index.MappedGroupsOf(bob).size(), 2u);
+  index.ChangeMembers(billing, {testing::UserDn("dave")}, {});  // replaced again
+  EXPECT_EQ(index.MappedGroupsOf(bob).size(), 2u);
+  index.RemoveGroup(billing);
+  ASSERT_EQ(index.MappedGroupsOf(bob).size(), 1u);
+  EXPECT_EQ(index.MappedGroupsOf(bob)[0].rule->dn, nurses);
+  index.DropMember(bob);
+  EXPECT_TRUE(index.MappedGroupsOf(bob).empty());
+  EXPECT_FALSE(index.InAnyMappedGroup(bob));
+  EXPECT_TRUE(index.InAnyMappedGroup(testing::UserDn("carol")));
+}
+
 // Eligibility is decided by InAnyMappedGroup, the entitlement by MappedGroupsOf: they must
 // agree for everyone, nested or not, mapped or not.
 TEST(ResolverTest, InAnyMappedGroupAgreesWithMappedGroupsOf) {
