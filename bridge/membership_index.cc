@@ -26,7 +26,7 @@ void MembershipIndex::Unlink(const std::string* group, const std::vector<std::st
   for (const std::string& member : members) {
     auto it = parents_.find(member);
     if (it == parents_.end()) continue;
-    std::erase(it->second, group);
+    it->second.erase(std::remove(it->second.begin(), it->second.end(), group), it->second.end());
     if (it->second.empty()) {
       parents_.erase(it);
       continue;
@@ -43,8 +43,8 @@ void MembershipIndex::Unlink(const std::string* group, const std::vector<std::st
 }
 
 void MembershipIndex::PutGroup(const std::string& dn, std::vector<std::string> members) {
-  // A member listed twice is one membership.
-  std::sort(members.begin(), members.end());
+  // A member listed twice is one membership. Lists are kept sorted (Unlink searches them).
+  if (!std::is_sorted(members.begin(), members.end())) std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
   auto [it, inserted] = groups_.try_emplace(dn);
   if (!inserted) Unlink(&it->first, it->second);
@@ -121,7 +121,7 @@ std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const std::string&
   std::vector<MappedMembership> out;
   auto up = parents_.find(member_dn);
   if (up == parents_.end()) return out;
-  std::vector<const std::string*> direct = up->second;
+  Parents direct = up->second;
   std::sort(direct.begin(), direct.end(),
             [](const std::string* a, const std::string* b) { return *a < *b; });
   auto granted = [&out](const GroupRule* rule) {

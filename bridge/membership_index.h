@@ -3,6 +3,7 @@
 // daemon's per-person recomputation share it, so both grant exactly the same things.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -85,7 +86,9 @@ class MembershipIndex {
   // member DN -> the groups listing it (keys of groups_). The key views the DN in the
   // member list of one of those groups, not a copy: at 100k people that is 100,000
   // strings fewer. Unlink moves it to another group's copy before a list goes away.
-  std::unordered_map<std::string_view, std::vector<const std::string*>> parents_;
+  // A person is in a handful of groups: the list lives in the entry, not on the heap.
+  using Parents = boost::container::small_vector<const std::string*, 4>;
+  std::unordered_map<std::string_view, Parents> parents_;
   mutable std::unordered_map<const std::string*, std::vector<const GroupRule*>> rules_above_;
 };
 
