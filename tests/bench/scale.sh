@@ -21,7 +21,9 @@
 #      moves), then `pmbridge reconcile` on each database.
 # Wall times are the median of PMBRIDGE_BENCH_REPEAT runs (default 3) for the raw read and
 # the no-op reconcile; the first reconcile, the raw load and the churn run once (each needs
-# a fresh state). Peak memory is the largest maximum resident set size of the pmbridge runs.
+# a fresh state). Each no-op run is also paired with a raw read just before it, and the
+# table adds the median of those pairs' ratios ("no-op, paired"). Peak memory is the
+# largest maximum resident set size of the pmbridge runs.
 #
 # The table: each figure, the raw limit beside it and the ratio, against the targets of
 # DESIGN.md ("Performance targets", at 100k users): first reconcile <= 1.5 x (raw read + raw
@@ -202,14 +204,21 @@ for size in "${sizes[@]}"; do
     timed "$dir/first.log" "$pmbridge" --config "$config" reconcile
     record "$size" "$backend" first "$TIMED_MS"
     record "$size" "$backend" first_kb "$TIMED_KB"
+    # Each no-op run right after a raw read of its own: on a VM whose speed drifts by a
+    # third within minutes, the ratio of the pair is steadier than either time.
     for k in $(seq "$repeat"); do
+      start=$(now_ns)
+      raw_read
+      raw_ms=$((($(now_ns) - start) / 1000000))
       timed "$dir/noop-$k.log" "$pmbridge" --config "$config" reconcile
       grep -q '^Nothing to do' "$dir/noop-$k.log" ||
         { echo "scale.sh: the second reconcile changed something:" >&2; head -n 20 "$dir/noop-$k.log" >&2; exit 1; }
-      echo "$TIMED_MS $TIMED_KB"
+      echo "$TIMED_MS $TIMED_KB $raw_ms $((TIMED_MS * 1000 / raw_ms))"
     done >"$dir/noop.runs"
     record "$size" "$backend" noop "$(cut -d' ' -f1 "$dir/noop.runs" | median)"
     record "$size" "$backend" noop_kb "$(cut -d' ' -f2 "$dir/noop.runs" | sort -n | tail -n 1)"
+    record "$size" "$backend" noop_pair_raw "$(cut -d' ' -f3 "$dir/noop.runs" | median)"
+    record "$size" "$backend" noop_pair_permille "$(cut -d' ' -f4 "$dir/noop.runs" | median)"
 
     export_rows "$backend" "$bridge_target" "$dir/rows"
     fresh_database "$backend" "$dir" rawload

@@ -39,6 +39,10 @@ def main(path):
                          v["first"] / raw_first, "<= 1.5"))
             rows.append((size, name, "no-op reconcile", v["noop"], "read %d" % raw_read,
                          v["noop"] / raw_read, "<= 1.3"))
+            if "noop_pair_permille" in v:
+                rows.append((size, name, "no-op, paired", v["noop"],
+                             "read %d just before each" % v["noop_pair_raw"],
+                             v["noop_pair_permille"] / 1000, "<= 1.3"))
             rows.append((size, name, "1% churn reconcile", v["churn"], "read %d" % raw_read,
                          v["churn"] / raw_read, ""))
             peak = max(v["first_kb"], v["noop_kb"], v["churn_kb"]) / 1024
