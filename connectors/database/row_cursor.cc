@@ -157,21 +157,20 @@ class PostgresCursor final : public PostgresRows {
 };
 
 // A server-side cursor (DECLARE ... NO SCROLL CURSOR), fetched kRowsPerFetch rows at a
-// time and closed when done or destroyed.
+// time and closed when destroyed.
 class PostgresBatchCursor final : public PostgresRows {
  public:
   PostgresBatchCursor(PGconn* conn, const std::string& query)
       : conn_(conn), name_("pmbridge_rows_" + std::to_string(++opened_)) {
     const std::string declare = "DECLARE " + name_ + " NO SCROLL CURSOR FOR " + query;
     Checked(conn_, PQexec(conn_, declare.c_str()), PGRES_COMMAND_OK, declare);
-    open_ = true;
     Fetch();
   }
 
   ~PostgresBatchCursor() override {
     // In a transaction that has failed the server refuses this, and ends the cursor with
     // the transaction anyway.
-    if (open_) PQclear(PQexec(conn_, ("CLOSE " + name_).c_str()));
+    PQclear(PQexec(conn_, ("CLOSE " + name_).c_str()));
   }
   PostgresBatchCursor(const PostgresBatchCursor&) = delete;
   PostgresBatchCursor& operator=(const PostgresBatchCursor&) = delete;
@@ -195,7 +194,6 @@ class PostgresBatchCursor final : public PostgresRows {
 
   PGconn* conn_;
   std::string name_;
-  bool open_ = false;
 };
 
 // The rows of several queries run one after another, each opened when the previous one

@@ -108,7 +108,7 @@ Status LdapConnection::ReadAhead() {
   if (ldap_get_option(ld_, LDAP_OPT_SOCKBUF, &sockbuf) != LDAP_OPT_SUCCESS || sockbuf == nullptr) {
     return OptionFailure("cannot reach the connection's socket buffer");
   }
-  ber_len_t size = kReadAheadBytes;
+  int size = kReadAheadBytes;  // the layer's setup reads its argument as an int
   if (ber_sockbuf_add_io(sockbuf, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, &size) !=
       0) {
     return OptionFailure("cannot add a read-ahead buffer to the connection");

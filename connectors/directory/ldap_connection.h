@@ -45,7 +45,7 @@ class LdapConnection {
   // ldap_result(LDAP_MSG_RECEIVED) returns them all at once, which libldap's ldap_sync API
   // (the syncrepl follower) cannot hand over.
   Status ReadAhead();
-  static constexpr ber_len_t kReadAheadBytes = 64 * 1024;
+  static constexpr int kReadAheadBytes = 64 * 1024;
 
  private:
   LdapConnection(LDAP* ld, std::string url, std::chrono::milliseconds timeout)
