@@ -33,6 +33,18 @@ RightSet::Modules& RightSet::Writable() {
   return *modules_;
 }
 
+void RightSet::GrantTo(Modules& list, std::string_view module, std::uint8_t bits) {
+  bits &= kAllRights;
+  if (bits == 0) return;
+  const auto mask = static_cast<std::uint8_t>(bits | kView);
+  auto it = std::lower_bound(list.begin(), list.end(), module, ModuleLess);
+  if (it != list.end() && it->first == module) {
+    it->second |= mask;
+  } else {
+    list.emplace(it, module, mask);
+  }
+}
+
 void RightSet::Grant(const std::string& module, std::uint8_t bits) {
   bits &= kAllRights;
   if (bits == 0) return;
@@ -42,13 +54,7 @@ void RightSet::Grant(const std::string& module, std::uint8_t bits) {
   if (found != held.end() && found->first == module && (found->second | mask) == found->second) {
     return;  // held already: a shared list stays shared
   }
-  Modules& list = Writable();
-  auto it = std::lower_bound(list.begin(), list.end(), module, ModuleLess);
-  if (it != list.end() && it->first == module) {
-    it->second |= mask;
-  } else {
-    list.emplace(it, module, mask);
-  }
+  GrantTo(Writable(), module, mask);
 }
 
 void RightSet::Merge(const RightSet& other) {
@@ -77,6 +83,18 @@ void RightSetPool::Share(RightSet& set) {
   auto it = lists_.find(*set.modules_);
   if (it == lists_.end()) it = lists_.insert(set.modules_).first;
   set.modules_ = *it;
+}
+
+RightSet RightSetPool::Share(const RightSet::Modules& list) {
+  RightSet set;
+  if (list.empty()) return set;
+  if (last_ == nullptr || *last_ != list) {
+    auto it = lists_.find(list);
+    if (it == lists_.end()) it = lists_.insert(std::make_shared<RightSet::Modules>(list)).first;
+    last_ = *it;
+  }
+  set.modules_ = last_;
+  return set;
 }
 
 std::string RightMaskToString(std::uint8_t mask) {

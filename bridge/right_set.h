@@ -38,6 +38,9 @@ class RightSet {
   // map: a person holds a handful of modules.
   using Modules = std::vector<std::pair<std::string, std::uint8_t>>;
   const Modules& modules() const;
+  // Grant on a bare list, kept as a set keeps its own: a reader builds each account's
+  // rights in one reused list and takes the set from a RightSetPool.
+  static void GrantTo(Modules& list, std::string_view module, std::uint8_t bits);
 
   // "charges:view+edit payments:view+edit+delete" — sorted, stable, for plans and tests.
   std::string ToString() const;
@@ -61,6 +64,9 @@ class RightSetPool {
  public:
   // `set` now shares its list with an equal set passed before, if there was one.
   void Share(RightSet& set);
+  // A set holding `list` (as GrantTo builds it), sharing the list of an equal set passed
+  // before; `list` is copied only when no such set was.
+  RightSet Share(const RightSet::Modules& list);
 
  private:
   struct ListLess {
@@ -77,6 +83,9 @@ class RightSetPool {
     }
   };
   std::set<std::shared_ptr<RightSet::Modules>, ListLess> lists_;
+  // The list found last: accounts read in order often hold the same rights as the one
+  // before.
+  std::shared_ptr<RightSet::Modules> last_;
 };
 
 // "view+edit" for a mask; "none" for 0.

@@ -83,16 +83,32 @@ void AppendAccounts(RowCursor& rows, std::vector<PmAccount>& accounts) {
 }
 
 // Grants the rights of `rows` (kRightQuery's columns) to `accounts`, sorted by user_id.
+// An account's rows mostly arrive together: they are gathered in one reused list, and the
+// account then shares the pooled set equal to it. 100,000 accounts hold a few dozen
+// distinct sets, so this allocates a few dozen lists, not one per account.
 void ReadRights(RowCursor& rows, std::vector<PmAccount>& accounts) {
   AccountFinder finder(accounts);
+  RightSetPool pool;
+  RightSet::Modules gathered;
+  PmAccount* holder = nullptr;  // whose rows `gathered` holds
+  auto settle = [&] {
+    // A union: an account whose rows came in two runs keeps the first run's rights too.
+    if (holder != nullptr) holder->fields.rights.Merge(pool.Share(gathered));
+    gathered.clear();
+  };
   while (rows.Next()) {
     PmAccount* account = finder.Find(rows.Int(0));
     if (account == nullptr) continue;  // the foreign key makes this impossible
+    if (account != holder) {
+      settle();
+      holder = account;
+    }
     std::uint8_t bits =
         static_cast<std::uint8_t>((rows.Int(2) != 0 ? kView : 0) | (rows.Int(3) != 0 ? kEdit : 0) |
                                   (rows.Int(4) != 0 ? kDelete : 0));
-    account->fields.rights.Grant(std::string(rows.Text(1)), bits);
+    RightSet::GrantTo(gathered, rows.Text(1), bits);
   }
+  settle();
 }
 
 // Sets the provider scopes of `accounts` (sorted by user_id) from `rows` (kProviderQuery's
@@ -115,13 +131,6 @@ void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccoun
     // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
     if (!scope.all() && !codes[i].empty()) scope = ProviderScope::Selected(std::move(codes[i]));
   }
-}
-
-// Lets accounts with equal rights share one list: a whole-state read holds 100,000
-// accounts and a few dozen distinct sets of rights.
-void ShareRights(std::vector<PmAccount>& accounts) {
-  RightSetPool pool;
-  for (PmAccount& account : accounts) pool.Share(account.fields.rights);
 }
 
 // Appends the links of `rows` (kLinkQuery's columns).
@@ -154,7 +163,6 @@ CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend) {
   SortByUserId(state.accounts);
   ReadRights(*OpenTableCursor(sql, backend, kRightQuery), state.accounts);
   ReadProviders(*OpenTableCursor(sql, backend, kProviderQuery), state.catalog, state.accounts);
-  ShareRights(state.accounts);
   AppendLinks(*OpenTableCursor(sql, backend, kLinkQuery), state.links);
   SortByUserId(state.links);
   return state;

@@ -125,6 +125,26 @@ TEST_P(PmDatabaseTest, LocalAccountsAreReadButNotLinked) {
   EXPECT_GT(FindAccount(state, "bob")->user_id, FindAccount(state, "admin")->user_id);
 }
 
+// Rights rows are read in table order, where an account's rows are mostly together but
+// need not be (a module granted later, in a PM screen): its rights are then the union of
+// every run, and an equal account's are left as they are.
+TEST_P(PmDatabaseTest, AnAccountsRightsRowsNeedNotBeAdjacent) {
+  InitializeClinic();
+  AccountFields twin = Bob();
+  twin.login = "bob2";
+  ApplyAndCommit(PlanOf({CreateChange(Bob(), kBobAnchor, kBobDn),
+                         CreateChange(twin, "anchor-twin", "uid=bob2,ou=people,dc=x")}),
+                 Context());
+  const std::int64_t bob = FindAccount(Load(), "bob")->user_id;
+  sql() << "INSERT INTO pm_user_rights (user_id, module, can_view) VALUES (" + std::to_string(bob) +
+               ", 'reports', 1)";
+
+  CurrentState state = Load();
+  EXPECT_EQ(FindAccount(state, "bob")->fields.rights.ToString(),
+            "patients:view+edit reports:view scheduling:view+edit+delete");
+  EXPECT_EQ(FindAccount(state, "bob2")->fields.rights, Bob().rights);
+}
+
 // Whole tables are read in batches of kRowsPerFetch on PostgreSQL: a table of exactly one
 // batch, and one row more, come back whole.
 TEST_P(PmDatabaseTest, WholeTableReadsEndExactlyAtBatchBoundaries) {

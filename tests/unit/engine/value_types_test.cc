@@ -82,6 +82,30 @@ TEST(RightSetTest, APoolGivesEqualSetsOneList) {
   EXPECT_EQ(&later.modules(), &first.modules());
 }
 
+TEST(RightSetTest, APoolMakesSetsOfBareListsSharingOneList) {
+  RightSet::Modules list;
+  RightSet::GrantTo(list, "reports", kView);
+  RightSet::GrantTo(list, "patients", kEdit);
+  RightSet::GrantTo(list, "patients", kDelete);
+  RightSet::GrantTo(list, "charges", 0);  // nothing granted: no entry
+  RightSet built;
+  built.Grant("patients", kEdit | kDelete);
+  built.Grant("reports", kView);
+
+  RightSetPool pool;
+  RightSet first = pool.Share(list);
+  EXPECT_EQ(first, built);
+  EXPECT_EQ(first.ToString(), "patients:view+edit+delete reports:view");
+  RightSet other = pool.Share(RightSet::Modules{{"charges", kView}});
+  RightSet again = pool.Share(list);  // not the list found last: found in the pool
+  EXPECT_EQ(&again.modules(), &first.modules());
+  EXPECT_NE(&other.modules(), &first.modules());
+  EXPECT_TRUE(pool.Share(RightSet::Modules()).empty());
+  // The pool kept its own copy: the caller's list may be reused.
+  list.clear();
+  EXPECT_EQ(again.ToString(), "patients:view+edit+delete reports:view");
+}
+
 TEST(ProviderScopeTest, SelectedCodesAreSortedAndDistinct) {
   ProviderScope s = ProviderScope::Selected({"DRSMITH", "DRJONES", "DRSMITH"});
   EXPECT_EQ(s.ToString(), "DRJONES,DRSMITH");
