@@ -44,6 +44,27 @@ std::vector<std::string> Differences(const AccountFields& before, const AccountF
 
 bool IsFullyDisabled(const AccountFields& f) { return f == DisabledFields(f); }
 
+// The accounts of a CurrentState by user_id: a sorted list of (user_id, account), which a
+// whole-state read hands over in that order already.
+class AccountsById {
+ public:
+  explicit AccountsById(const std::vector<PmAccount>& accounts) {
+    ids_.reserve(accounts.size());
+    for (const PmAccount& a : accounts) ids_.emplace_back(a.user_id, &a);
+    if (!std::is_sorted(ids_.begin(), ids_.end())) std::sort(ids_.begin(), ids_.end());
+  }
+
+  // nullptr when there is no account `user_id` (the first, should user_ids repeat).
+  const PmAccount* Find(std::int64_t user_id) const {
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), user_id,
+                               [](const auto& entry, std::int64_t id) { return entry.first < id; });
+    return it != ids_.end() && it->first == user_id ? it->second : nullptr;
+  }
+
+ private:
+  std::vector<std::pair<std::int64_t, const PmAccount*>> ids_;
+};
+
 std::vector<std::string> GrantReasons(const Entitlement& e) {
   std::vector<std::string> out;
   out.reserve(e.grants.size());
@@ -80,21 +101,26 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
   for (const std::string& login : policy.protected_logins)
     protected_logins.insert(FoldLogin(login));
 
-  std::unordered_map<std::int64_t, const PmAccount*> account_by_id;
+  // Each link's account, found by user_id in a sorted list (no hash node per account), and
+  // which accounts are managed; the accounts by folded login; the links by anchor.
+  const AccountsById accounts_by_id(current.accounts);
+  std::vector<const PmAccount*> link_account(current.links.size());
+  std::vector<char> managed(current.accounts.size());
+  for (std::size_t i = 0; i < current.links.size(); ++i) {
+    link_account[i] = accounts_by_id.Find(current.links[i].user_id);
+    if (link_account[i] != nullptr) managed[link_account[i] - current.accounts.data()] = 1;
+  }
   std::unordered_map<std::string, const PmAccount*> account_by_login;
-  account_by_id.reserve(current.accounts.size());
   account_by_login.reserve(current.accounts.size());
-  for (const PmAccount& a : current.accounts) {
-    account_by_id.emplace(a.user_id, &a);
+  for (const PmAccount& a : current.accounts)
     account_by_login.emplace(FoldLogin(a.fields.login), &a);
-  }
-  std::unordered_map<std::string_view, const AccountLink*> link_by_anchor;
-  std::unordered_set<std::int64_t> managed_ids;
+  std::unordered_map<std::string_view, std::size_t> link_by_anchor;
   link_by_anchor.reserve(current.links.size());
-  for (const AccountLink& l : current.links) {
-    link_by_anchor.emplace(l.anchor, &l);
-    managed_ids.insert(l.user_id);
+  for (std::size_t i = 0; i < current.links.size(); ++i) {
+    link_by_anchor.emplace(current.links[i].anchor, i);
   }
+  // The links found for an entitled person, who keeps their account.
+  std::vector<char> link_entitled(current.links.size());
 
   std::vector<Change> creates, enables, updates, disables;
   // Capacity is only address space until used; without it a first reconcile's 100k
@@ -106,8 +132,8 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     auto link_it = link_by_anchor.find(e.user->anchor);
     const PmAccount* linked = nullptr;
     if (link_it != link_by_anchor.end()) {
-      auto acc = account_by_id.find(link_it->second->user_id);
-      if (acc != account_by_id.end()) linked = acc->second;
+      link_entitled[link_it->second] = 1;
+      linked = link_account[link_it->second];
     }
     if (protected_logins.count(folded) != 0 ||
         (linked != nullptr && protected_logins.count(FoldLogin(linked->fields.login)) != 0)) {
@@ -124,13 +150,13 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
       Conflict c;
       c.login = e.fields.login;
       c.dns.push_back(e.user->dn);
-      const bool managed = managed_ids.count(other_holder->user_id) != 0;
+      const bool holder_managed = managed[other_holder - current.accounts.data()] != 0;
       c.message = std::string("the PM database already has ") +
-                  (managed ? "another managed" : "an unmanaged") +
+                  (holder_managed ? "another managed" : "an unmanaged") +
                   " account with this login (user_id " + std::to_string(other_holder->user_id) +
                   ", auth_source " + other_holder->auth_source +
                   "); it is never taken over silently: rename one of them" +
-                  (managed ? "" : ", or remove the PM account if it is the same person");
+                  (holder_managed ? "" : ", or remove the PM account if it is the same person");
       plan.conflicts.push_back(std::move(c));
       continue;
     }
@@ -173,13 +199,13 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
   }
 
   // Managed accounts whose person is no longer entitled.
-  for (const AccountLink& link : current.links) {
-    if (desired.entitled_by_anchor.count(link.anchor) != 0) continue;
+  for (std::size_t i = 0; i < current.links.size(); ++i) {
+    const AccountLink& link = current.links[i];
+    if (link_entitled[i] != 0 || desired.entitled_by_anchor.count(link.anchor) != 0) continue;
     if (desired.untouchable_anchors.count(link.anchor) != 0) continue;
     if (options.only_anchors != nullptr && options.only_anchors->count(link.anchor) == 0) continue;
-    auto acc = account_by_id.find(link.user_id);
-    if (acc == account_by_id.end()) continue;
-    const PmAccount& account = *acc->second;
+    if (link_account[i] == nullptr) continue;
+    const PmAccount& account = *link_account[i];
     if (protected_logins.count(FoldLogin(account.fields.login)) != 0) continue;
     if (IsFullyDisabled(account.fields)) {
       ++plan.unchanged;
@@ -213,7 +239,7 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
   std::vector<const PmAccount*> unmanaged;
   for (const PmAccount& a : current.accounts) {
     if (options.only_anchors != nullptr) break;
-    if (a.fields.active && managed_ids.count(a.user_id) == 0) unmanaged.push_back(&a);
+    if (a.fields.active && managed[&a - current.accounts.data()] == 0) unmanaged.push_back(&a);
   }
   std::stable_sort(unmanaged.begin(), unmanaged.end(), [](const PmAccount* a, const PmAccount* b) {
     if (a->fields.super_user != b->fields.super_user) return a->fields.super_user;
