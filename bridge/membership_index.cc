@@ -117,11 +117,16 @@ const std::vector<const GroupRule*>& MembershipIndex::RulesAbove(const std::stri
   return rules_above_.emplace(group, std::move(rules)).first->second;
 }
 
-std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const std::string& member_dn) const {
+const MembershipIndex::DirectGroups* MembershipIndex::DirectGroupsOf(
+    const std::string& member_dn) const {
+  auto it = parents_.find(member_dn);
+  return it == parents_.end() ? nullptr : &it->second;
+}
+
+std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const DirectGroups* groups) const {
   std::vector<MappedMembership> out;
-  auto up = parents_.find(member_dn);
-  if (up == parents_.end()) return out;
-  Parents direct = up->second;
+  if (groups == nullptr) return out;
+  DirectGroups direct = *groups;
   std::sort(direct.begin(), direct.end(),
             [](const std::string* a, const std::string* b) { return *a < *b; });
   auto granted = [&out](const GroupRule* rule) {
@@ -152,10 +157,9 @@ std::vector<std::string> MembershipIndex::GroupDns() const {
   return dns;
 }
 
-bool MembershipIndex::InAnyMappedGroup(const std::string& member_dn) const {
-  auto up = parents_.find(member_dn);
-  if (up == parents_.end()) return false;
-  return std::any_of(up->second.begin(), up->second.end(),
+bool MembershipIndex::InAnyMappedGroup(const DirectGroups* direct) const {
+  if (direct == nullptr) return false;
+  return std::any_of(direct->begin(), direct->end(),
                      [this](const std::string* group) { return !RulesAbove(group).empty(); });
 }
 

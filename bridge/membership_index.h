@@ -52,12 +52,26 @@ class MembershipIndex {
   const std::vector<std::string>* MembersOf(const std::string& dn) const;
   std::size_t group_count() const { return groups_.size(); }
 
+  // The groups listing a member directly (keys of the group map), as one lookup finds
+  // them: a full resolve asks both questions below of 100,000 people, and looks each up
+  // once. Valid until the index changes. A person is in a handful of groups: the list
+  // lives in the index's entry, not on the heap.
+  using DirectGroups = boost::container::small_vector<const std::string*, 4>;
+  // nullptr when no group lists `member_dn`.
+  const DirectGroups* DirectGroupsOf(const std::string& member_dn) const;
+
   // Every mapped group `member_dn` belongs to, directly or (when nested) through groups
   // that are members of it; one entry per rule, direct memberships preferred, then by the
   // DN of the group holding the person directly. Membership cycles are safe.
-  std::vector<MappedMembership> MappedGroupsOf(const std::string& member_dn) const;
+  std::vector<MappedMembership> MappedGroupsOf(const std::string& member_dn) const {
+    return MappedGroupsOf(DirectGroupsOf(member_dn));
+  }
+  std::vector<MappedMembership> MappedGroupsOf(const DirectGroups* direct) const;
   // Whether MappedGroupsOf(member_dn) would be non-empty, without building it.
-  bool InAnyMappedGroup(const std::string& member_dn) const;
+  bool InAnyMappedGroup(const std::string& member_dn) const {
+    return InAnyMappedGroup(DirectGroupsOf(member_dn));
+  }
+  bool InAnyMappedGroup(const DirectGroups* direct) const;
 
   // Memoises what MappedGroupsOf and InAnyMappedGroup look up for every group, so that
   // they may then run on several threads at once (until the index changes).
@@ -83,12 +97,10 @@ class MembershipIndex {
   std::unordered_map<std::string, const GroupRule*> rules_;
   bool nested_;
   GroupMap groups_;  // group DN -> member DNs; node-based, so key addresses are stable
-  // member DN -> the groups listing it (keys of groups_). The key views the DN in the
-  // member list of one of those groups, not a copy: at 100k people that is 100,000
-  // strings fewer. Unlink moves it to another group's copy before a list goes away.
-  // A person is in a handful of groups: the list lives in the entry, not on the heap.
-  using Parents = boost::container::small_vector<const std::string*, 4>;
-  std::unordered_map<std::string_view, Parents> parents_;
+  // member DN -> the groups listing it. The key views the DN in the member list of one of
+  // those groups, not a copy: at 100k people that is 100,000 strings fewer. Unlink moves
+  // it to another group's copy before a list goes away.
+  std::unordered_map<std::string_view, DirectGroups> parents_;
   mutable std::unordered_map<const std::string*, std::vector<const GroupRule*>> rules_above_;
 };
 

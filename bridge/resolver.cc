@@ -55,14 +55,21 @@ class ViaInterner {
   bool complete_;
 };
 
-// The entitlement of `user`, who is eligible: the union of the roles and provider scopes of
-// every mapped group they belong to, with the grants behind it.
-Entitlement Entitle(const DirectoryUser& user, const MembershipIndex& index, const Mapping& mapping,
-                    const Catalog& catalog, ViaInterner& via_groups, RightSetPool& shared_rights) {
+// An eligible person, and the groups listing them directly.
+struct EligiblePerson {
+  const DirectoryUser* user = nullptr;
+  const MembershipIndex::DirectGroups* groups = nullptr;
+};
+
+// The entitlement of `person`: the union of the roles and provider scopes of every mapped
+// group they belong to, with the grants behind it.
+Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
+                    const Mapping& mapping, const Catalog& catalog, ViaInterner& via_groups,
+                    RightSetPool& shared_rights) {
   Entitlement e;
-  e.user = &user;
-  e.fields = BaseFields(user);
-  for (const MappedMembership& m : index.MappedGroupsOf(user.dn)) {
+  e.user = person.user;
+  e.fields = BaseFields(*person.user);
+  for (const MappedMembership& m : index.MappedGroupsOf(person.groups)) {
     const Role& role = mapping.roles.at(m.rule->role);
     ApplyRole(role, catalog, e.fields);
     e.fields.providers.Merge(m.rule->providers);
@@ -82,7 +89,7 @@ constexpr std::size_t kPeopleForTwoThreads = 20000;
 // read, when the server's core is idle again, so many people are split between two
 // threads: each entitlement reads only the index (prepared for concurrent reads), the
 // mapping and the catalog, and the nested groups' DNs are interned beforehand.
-std::vector<Entitlement> EntitleAll(const std::vector<const DirectoryUser*>& people,
+std::vector<Entitlement> EntitleAll(const std::vector<EligiblePerson>& people,
                                     const MembershipIndex& index, const Mapping& mapping,
                                     const Catalog& catalog, ViaGroups& via_groups) {
   std::vector<Entitlement> out(people.size());
@@ -91,7 +98,7 @@ std::vector<Entitlement> EntitleAll(const std::vector<const DirectoryUser*>& peo
     ViaInterner interner(via_groups, two_threads);
     RightSetPool shared_rights;
     for (std::size_t i = begin; i < end; ++i) {
-      out[i] = Entitle(*people[i], index, mapping, catalog, interner, shared_rights);
+      out[i] = Entitle(people[i], index, mapping, catalog, interner, shared_rights);
     }
   };
   if (!two_threads) {
@@ -196,12 +203,15 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
   // conflict costs nothing and the entitlements need only one vector.
   std::vector<std::pair<std::string, std::size_t>> by_login;  // (folded login, users index)
   by_login.reserve(users.size());
+  // Each person's direct groups, looked up once for eligibility and the entitlement.
+  std::vector<const MembershipIndex::DirectGroups*> groups_of(users.size());
   for (std::size_t i = 0; i < users.size(); ++i) {
     const DirectoryUser& user = *users[i];
+    groups_of[i] = index.DirectGroupsOf(user.dn);
     std::string reason;
     if (!user.directory_disabled_reason.empty()) {
       reason = user.directory_disabled_reason;
-    } else if (!index.InAnyMappedGroup(user.dn)) {
+    } else if (!index.InAnyMappedGroup(groups_of[i])) {
       reason = "not a member of any mapped group";
     } else if (user.login.empty()) {
       reason = "the entry has no login attribute (" + options.login_attribute + ")";
@@ -221,7 +231,7 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
   // or a conflict.
   std::stable_sort(by_login.begin(), by_login.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<const DirectoryUser*> entitled;
+  std::vector<EligiblePerson> entitled;
   entitled.reserve(by_login.size());
   std::vector<std::size_t> indexes;
   for (std::size_t run = 0; run < by_login.size();) {
@@ -231,7 +241,7 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].second);
     run = end;
     if (indexes.size() == 1) {
-      entitled.push_back(users[indexes[0]]);
+      entitled.push_back({users[indexes[0]], groups_of[indexes[0]]});
       continue;
     }
     Conflict conflict;
@@ -249,7 +259,7 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
   state.entitled = EntitleAll(entitled, index, mapping, catalog, state.via_groups);
   state.entitled_by_anchor.reserve(entitled.size());
   for (std::size_t i = 0; i < entitled.size(); ++i) {
-    state.entitled_by_anchor.emplace(entitled[i]->anchor, i);
+    state.entitled_by_anchor.emplace(entitled[i].user->anchor, i);
   }
   return state;
 }
