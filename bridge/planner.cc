@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "bridge/accounts_by_id.h"
 #include "bridge/resolver.h"
 
 namespace pmbridge {
@@ -43,27 +44,6 @@ std::vector<std::string> Differences(const AccountFields& before, const AccountF
 }
 
 bool IsFullyDisabled(const AccountFields& f) { return f == DisabledFields(f); }
-
-// The accounts of a CurrentState by user_id: a sorted list of (user_id, account), which a
-// whole-state read hands over in that order already.
-class AccountsById {
- public:
-  explicit AccountsById(const std::vector<PmAccount>& accounts) {
-    ids_.reserve(accounts.size());
-    for (const PmAccount& a : accounts) ids_.emplace_back(a.user_id, &a);
-    if (!std::is_sorted(ids_.begin(), ids_.end())) std::sort(ids_.begin(), ids_.end());
-  }
-
-  // nullptr when there is no account `user_id` (the first, should user_ids repeat).
-  const PmAccount* Find(std::int64_t user_id) const {
-    auto it = std::lower_bound(ids_.begin(), ids_.end(), user_id,
-                               [](const auto& entry, std::int64_t id) { return entry.first < id; });
-    return it != ids_.end() && it->first == user_id ? it->second : nullptr;
-  }
-
- private:
-  std::vector<std::pair<std::int64_t, const PmAccount*>> ids_;
-};
 
 std::vector<std::string> GrantReasons(const Entitlement& e) {
   std::vector<std::string> out;

@@ -1,31 +1,52 @@
 #include "bridge/safety.h"
 
+#include <algorithm>
 #include <unordered_map>
+#include <vector>
+
+#include "bridge/accounts_by_id.h"
 
 namespace pmbridge {
 
-int ManagedSuperUsersAfter(const Plan& plan, const CurrentState& current) {
-  std::unordered_map<std::int64_t, bool> super_by_id;  // managed accounts only
-  std::unordered_map<std::int64_t, const PmAccount*> account_by_id;
-  for (const PmAccount& a : current.accounts) account_by_id.emplace(a.user_id, &a);
-  for (const AccountLink& l : current.links) {
-    auto it = account_by_id.find(l.user_id);
-    if (it != account_by_id.end()) {
-      super_by_id[l.user_id] = it->second->fields.active && it->second->fields.super_user;
-    }
-  }
-  int created_supers = 0;
+namespace {
+
+bool ActiveSuperUser(const AccountFields& f) { return f.active && f.super_user; }
+
+int SuperUsersAfter(const Plan& plan, const CurrentState& current, const AccountsById& accounts) {
+  // The accounts the plan changes count as they will be; creates count when they are
+  // super users.
+  std::unordered_map<std::int64_t, bool> changed;
+  int count = 0;
   for (const Change& c : plan.changes) {
-    const bool is_super = c.after.active && c.after.super_user;
+    const bool is_super = ActiveSuperUser(c.after);
     if (c.user_id) {
-      super_by_id[*c.user_id] = is_super;
+      changed[*c.user_id] = is_super;
     } else if (is_super) {
-      ++created_supers;
+      ++count;
     }
   }
-  int count = created_supers;
-  for (const auto& [id, is_super] : super_by_id) count += is_super ? 1 : 0;
+  for (const auto& [id, is_super] : changed) count += is_super ? 1 : 0;
+  // Every other managed account as it is, once.
+  std::vector<std::int64_t> unchanged;
+  unchanged.reserve(current.links.size());
+  for (const AccountLink& l : current.links) {
+    if (changed.count(l.user_id) == 0) unchanged.push_back(l.user_id);
+  }
+  if (!std::is_sorted(unchanged.begin(), unchanged.end())) {
+    std::sort(unchanged.begin(), unchanged.end());
+  }
+  unchanged.erase(std::unique(unchanged.begin(), unchanged.end()), unchanged.end());
+  for (std::int64_t id : unchanged) {
+    const PmAccount* account = accounts.Find(id);
+    if (account != nullptr && ActiveSuperUser(account->fields)) ++count;
+  }
   return count;
+}
+
+}  // namespace
+
+int ManagedSuperUsersAfter(const Plan& plan, const CurrentState& current) {
+  return SuperUsersAfter(plan, current, AccountsById(current.accounts));
 }
 
 SafetyVerdict CheckSafety(const Plan& plan, const CurrentState& current,
@@ -34,13 +55,12 @@ SafetyVerdict CheckSafety(const Plan& plan, const CurrentState& current,
   SafetyVerdict verdict;
   const Plan::Summary summary = plan.summary();
 
-  std::unordered_map<std::int64_t, bool> active_by_id;
-  for (const PmAccount& a : current.accounts) active_by_id.emplace(a.user_id, a.fields.active);
+  const AccountsById accounts(current.accounts);
   int managed = 0, managed_active = 0;
   for (const AccountLink& l : current.links) {
     ++managed;
-    auto it = active_by_id.find(l.user_id);
-    if (it != active_by_id.end() && it->second) ++managed_active;
+    const PmAccount* account = accounts.Find(l.user_id);
+    if (account != nullptr && account->fields.active) ++managed_active;
   }
 
   if (directory_users == 0 && managed_active > 0) {
@@ -71,7 +91,7 @@ SafetyVerdict CheckSafety(const Plan& plan, const CurrentState& current,
       granted += (granted.empty() ? "" : ", ") + c.after.login;
     }
   }
-  const int supers = ManagedSuperUsersAfter(plan, current);
+  const int supers = SuperUsersAfter(plan, current, accounts);
   if (supers > policy.max_super_users && !granted.empty()) {
     verdict.policy_refusals.push_back(
         "the plan would leave " + std::to_string(supers) +

@@ -45,6 +45,27 @@ TEST(PlannerTest, InSyncAccountIsUnchanged) {
   EXPECT_EQ(plan.unchanged, 1);
 }
 
+// A whole-state read returns the accounts in user_id order, but the plan does not depend
+// on it: accounts in any order are found by their links.
+TEST(PlannerTest, AccountsInAnyOrderAreFoundByTheirLinks) {
+  ClinicBuilder b;
+  b.Person("bob").Member("pm-front-desk", "bob");
+  b.Person("carol").Member("pm-front-desk", "carol");
+  b.Person("dave").Member("pm-front-desk", "dave");
+  AccountFields dave = Desired(b, "dave");
+  dave.email = "old@clinic.example";
+  CurrentState current = PmStateBuilder()
+                             .Account(30, Desired(b, "carol"), true)
+                             .Account(10, dave, true)
+                             .Account(20, Desired(b, "bob"), true)
+                             .state();
+  Plan plan = PlanFor(b, current);
+  ASSERT_EQ(plan.changes.size(), 1u);
+  EXPECT_EQ(plan.changes[0].action, ChangeAction::kUpdate);
+  EXPECT_EQ(plan.changes[0].user_id, 10);
+  EXPECT_EQ(plan.unchanged, 2);
+}
+
 TEST(PlannerTest, GroupChangeUpdatesRights) {
   ClinicBuilder before;
   before.Person("bob").Member("pm-front-desk", "bob");

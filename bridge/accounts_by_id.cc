@@ -1,0 +1,20 @@
+#include "bridge/accounts_by_id.h"
+
+#include <algorithm>
+
+namespace pmbridge {
+
+AccountsById::AccountsById(const std::vector<PmAccount>& accounts) {
+  ids_.reserve(accounts.size());
+  for (const PmAccount& a : accounts) ids_.emplace_back(a.user_id, &a);
+  // Pairs of one user_id sort by address: the first account of the list comes first.
+  if (!std::is_sorted(ids_.begin(), ids_.end())) std::sort(ids_.begin(), ids_.end());
+}
+
+const PmAccount* AccountsById::Find(std::int64_t user_id) const {
+  auto it = std::lower_bound(ids_.begin(), ids_.end(), user_id,
+                             [](const auto& entry, std::int64_t id) { return entry.first < id; });
+  return it != ids_.end() && it->first == user_id ? it->second : nullptr;
+}
+
+}  // namespace pmbridge
