@@ -22,11 +22,16 @@ AccountFields BaseFields(const DirectoryUser& user) {
   return f;
 }
 
-void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields) {
+// Adds `role` to `fields`, its rights to `rights` (the person's, gathered before they
+// take the pooled set: merging into a shared set would copy it for every second role).
+void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields,
+               RightSet::Modules& rights) {
   if (role.all_rights) {
-    for (const std::string& module : catalog.modules) fields.rights.Grant(module, kAllRights);
+    for (const std::string& module : catalog.modules) RightSet::GrantTo(rights, module, kAllRights);
   } else {
-    fields.rights.Merge(role.rights);
+    for (const auto& [module, mask] : role.rights.modules()) {
+      RightSet::GrantTo(rights, module, mask);
+    }
   }
   fields.super_user = fields.super_user || role.super_user;
   fields.access_security = fields.access_security || role.access_security;
@@ -63,21 +68,32 @@ struct EligiblePerson {
 
 // The entitlement of `person`: the union of the roles and provider scopes of every mapped
 // group they belong to, with the grants behind it.
+// One resolve thread's reusable parts: the interned nested groups, the pooled right sets
+// and the list each person's rights are gathered in.
+struct EntitleScratch {
+  ViaInterner& via_groups;
+  RightSetPool shared_rights;
+  RightSet::Modules rights;
+};
+
 Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
-                    const Mapping& mapping, const Catalog& catalog, ViaInterner& via_groups,
-                    RightSetPool& shared_rights) {
+                    const Mapping& mapping, const Catalog& catalog, EntitleScratch& scratch) {
   Entitlement e;
   e.user = person.user;
   e.fields = BaseFields(*person.user);
-  for (const MappedMembership& m : index.MappedGroupsOf(person.groups)) {
+  scratch.rights.clear();
+  const std::vector<MappedMembership> memberships = index.MappedGroupsOf(person.groups);
+  e.grants.reserve(memberships.size());
+  for (const MappedMembership& m : memberships) {
     const Role& role = mapping.roles.at(m.rule->role);
-    ApplyRole(role, catalog, e.fields);
+    ApplyRole(role, catalog, e.fields, scratch.rights);
     e.fields.providers.Merge(m.rule->providers);
-    e.grants.push_back({m.rule, m.via.empty() ? std::string_view() : via_groups.Intern(m.via)});
+    e.grants.push_back(
+        {m.rule, m.via.empty() ? std::string_view() : scratch.via_groups.Intern(m.via)});
   }
   std::sort(e.grants.begin(), e.grants.end(),
             [](const Grant& a, const Grant& b) { return a.group_dn() < b.group_dn(); });
-  shared_rights.Share(e.fields.rights);
+  e.fields.rights = scratch.shared_rights.Share(scratch.rights);
   return e;
 }
 
@@ -96,9 +112,9 @@ std::vector<Entitlement> EntitleAll(const std::vector<EligiblePerson>& people,
   const bool two_threads = people.size() >= kPeopleForTwoThreads;
   auto entitle_range = [&](std::size_t begin, std::size_t end) {
     ViaInterner interner(via_groups, two_threads);
-    RightSetPool shared_rights;
+    EntitleScratch scratch{interner, {}, {}};
     for (std::size_t i = begin; i < end; ++i) {
-      out[i] = Entitle(people[i], index, mapping, catalog, interner, shared_rights);
+      out[i] = Entitle(people[i], index, mapping, catalog, scratch);
     }
   };
   if (!two_threads) {
