@@ -63,8 +63,8 @@ struct DesiredState {
   std::vector<std::string> warnings;
   std::size_t directory_users = 0;  // users in the snapshot
 
-  // Indexes into `entitled` / `ineligible` by anchor.
-  std::unordered_map<std::string_view, std::size_t> entitled_by_anchor;
+  // Index into `ineligible` by anchor. (The planner matches the entitled to their links
+  // itself: an index of 100,000 entitled anchors would be built for nothing.)
   std::unordered_map<std::string_view, std::size_t> ineligible_by_anchor;
   // The DNs Grant::via points at: each nested group once, however many people it holds.
   // Looked up by view (transparent hash), so finding one allocates nothing.

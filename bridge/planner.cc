@@ -94,12 +94,15 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
   account_by_login.reserve(current.accounts.size());
   for (const PmAccount& a : current.accounts)
     account_by_login.emplace(FoldLogin(a.fields.login), &a);
-  std::unordered_map<std::string_view, std::size_t> link_by_anchor;
+  std::unordered_map<std::string_view, std::size_t> link_by_anchor;  // the first, if repeated
+  std::vector<std::size_t> repeated_anchor_links;  // none in a database: anchors are unique
   link_by_anchor.reserve(current.links.size());
   for (std::size_t i = 0; i < current.links.size(); ++i) {
-    link_by_anchor.emplace(current.links[i].anchor, i);
+    if (!link_by_anchor.emplace(current.links[i].anchor, i).second) {
+      repeated_anchor_links.push_back(i);
+    }
   }
-  // The links found for an entitled person, who keeps their account.
+  // The links whose anchor is an entitled person's, who keeps their account.
   std::vector<char> link_entitled(current.links.size());
 
   std::vector<Change> creates, enables, updates, disables;
@@ -178,10 +181,14 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     }
   }
 
+  for (std::size_t i : repeated_anchor_links) {
+    link_entitled[i] = link_entitled[link_by_anchor.at(current.links[i].anchor)];
+  }
+
   // Managed accounts whose person is no longer entitled.
   for (std::size_t i = 0; i < current.links.size(); ++i) {
     const AccountLink& link = current.links[i];
-    if (link_entitled[i] != 0 || desired.entitled_by_anchor.count(link.anchor) != 0) continue;
+    if (link_entitled[i] != 0) continue;
     if (desired.untouchable_anchors.count(link.anchor) != 0) continue;
     if (options.only_anchors != nullptr && options.only_anchors->count(link.anchor) == 0) continue;
     if (link_account[i] == nullptr) continue;

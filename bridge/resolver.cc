@@ -273,10 +273,6 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
     state.conflicts.push_back(std::move(conflict));
   }
   state.entitled = EntitleAll(entitled, index, mapping, catalog, state.via_groups);
-  state.entitled_by_anchor.reserve(entitled.size());
-  for (std::size_t i = 0; i < entitled.size(); ++i) {
-    state.entitled_by_anchor.emplace(entitled[i].user->anchor, i);
-  }
   return state;
 }
 

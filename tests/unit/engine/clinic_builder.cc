@@ -7,6 +7,12 @@ namespace pmbridge::testing {
 std::string UserDn(const std::string& uid) { return "uid=" + uid + "," + kPeople; }
 std::string GroupDn(const std::string& cn) { return "cn=" + cn + "," + kGroups; }
 
+const Entitlement* EntitledWithAnchor(const DesiredState& desired, std::string_view anchor) {
+  auto it = std::find_if(desired.entitled.begin(), desired.entitled.end(),
+                         [anchor](const Entitlement& e) { return e.user->anchor == anchor; });
+  return it == desired.entitled.end() ? nullptr : &*it;
+}
+
 ClinicBuilder::ClinicBuilder() {
   auto role = [this](const std::string& name, int line) -> Role& {
     Role& r = mapping_.roles[name];

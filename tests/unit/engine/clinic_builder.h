@@ -3,10 +3,12 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bridge/config/config.h"
 #include "bridge/config/mapping.h"
+#include "bridge/desired_state.h"
 #include "bridge/directory_snapshot.h"
 #include "bridge/pm_state.h"
 
@@ -17,6 +19,8 @@ inline constexpr const char* kGroups = "ou=groups,dc=clinic,dc=example";
 
 std::string UserDn(const std::string& uid);  // uid=<uid>,ou=people,...
 std::string GroupDn(const std::string& cn);  // cn=<cn>,ou=groups,...
+// The entitlement of the person with `anchor` in `desired`, or nullptr.
+const Entitlement* EntitledWithAnchor(const DesiredState& desired, std::string_view anchor);
 
 class ClinicBuilder {
  public:

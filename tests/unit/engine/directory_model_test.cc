@@ -63,13 +63,12 @@ TEST(DirectoryModelTest, PerPersonResolutionMatchesTheFullResolution) {
     TouchedPeople touched{{user.anchor, {}}};
     DesiredState one =
         ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(), catalog, {});
-    auto in_full = full.entitled_by_anchor.find(user.anchor);
-    auto in_one = one.entitled_by_anchor.find(user.anchor);
-    ASSERT_EQ(in_full == full.entitled_by_anchor.end(), in_one == one.entitled_by_anchor.end())
-        << user.login;
-    if (in_one == one.entitled_by_anchor.end()) continue;
-    const Entitlement& a = full.entitled[in_full->second];
-    const Entitlement& e = one.entitled[in_one->second];
+    const Entitlement* in_full = EntitledWithAnchor(full, user.anchor);
+    const Entitlement* in_one = EntitledWithAnchor(one, user.anchor);
+    ASSERT_EQ(in_full == nullptr, in_one == nullptr) << user.login;
+    if (in_one == nullptr) continue;
+    const Entitlement& a = *in_full;
+    const Entitlement& e = *in_one;
     EXPECT_EQ(a.fields, e.fields) << user.login;
     ASSERT_EQ(a.grants.size(), e.grants.size()) << user.login;
     for (std::size_t i = 0; i < a.grants.size(); ++i) {
@@ -109,8 +108,8 @@ TEST(DirectoryModelTest, AGroupChangeTouchesItsNestedMembersBeforeAndAfter) {
             (std::set<std::string>{"uuid-bob", "uuid-dave", "uuid-erin", "uuid-frank"}));
   DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                                  ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 1u);
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-bob"), nullptr);
+  EXPECT_NE(EntitledWithAnchor(d, "uuid-frank"), nullptr);
 }
 
 TEST(DirectoryModelTest, AGroupDeleteTouchesItsMembers) {
@@ -145,12 +144,12 @@ TEST(DirectoryModelTest, AGroupDeleteTouchesTheNestedMembersBelowIt) {
   EXPECT_TRUE(model.index().HasGroup(GroupDn("front-desk-temps")));
   DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                                  ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-dave"), 0u);
-  ASSERT_EQ(d.entitled_by_anchor.count("uuid-erin"), 1u);  // still a nurse
-  const Entitlement& erin = d.entitled[d.entitled_by_anchor.at("uuid-erin")];
-  ASSERT_EQ(erin.grants.size(), 1u);
-  EXPECT_EQ(erin.grants[0].group_dn(), GroupDn("pm-nurses"));
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-bob"), nullptr);
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-dave"), nullptr);
+  const Entitlement* erin = EntitledWithAnchor(d, "uuid-erin");
+  ASSERT_NE(erin, nullptr);  // still a nurse
+  ASSERT_EQ(erin->grants.size(), 1u);
+  EXPECT_EQ(erin->grants[0].group_dn(), GroupDn("pm-nurses"));
 }
 
 TEST(DirectoryModelTest, AGroupRenameTouchesItsOldAndNewMembers) {
@@ -173,11 +172,11 @@ TEST(DirectoryModelTest, AGroupRenameTouchesItsOldAndNewMembers) {
   EXPECT_EQ(model.group_count(), b.snapshot().groups.size());
   DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                                  ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 0u);
-  ASSERT_EQ(d.entitled_by_anchor.count("uuid-erin"), 1u);  // still front desk
-  const Entitlement& erin = d.entitled[d.entitled_by_anchor.at("uuid-erin")];
-  ASSERT_EQ(erin.grants.size(), 1u);
-  EXPECT_EQ(erin.grants[0].group_dn(), GroupDn("pm-front-desk"));
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-frank"), nullptr);
+  const Entitlement* erin = EntitledWithAnchor(d, "uuid-erin");
+  ASSERT_NE(erin, nullptr);  // still front desk
+  ASSERT_EQ(erin->grants.size(), 1u);
+  EXPECT_EQ(erin->grants[0].group_dn(), GroupDn("pm-front-desk"));
 
   // Renamed back: the new DN's members are touched again, and the old DN is gone.
   e.group.dn = GroupDn("pm-nurses");
@@ -188,7 +187,7 @@ TEST(DirectoryModelTest, AGroupRenameTouchesItsOldAndNewMembers) {
   EXPECT_FALSE(model.index().HasGroup(GroupDn("nurses-west")));
   d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                     ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 1u);
+  EXPECT_NE(EntitledWithAnchor(d, "uuid-frank"), nullptr);
 }
 
 TEST(DirectoryModelTest, ANestedGroupRenameTouchesItsMembers) {
@@ -306,7 +305,7 @@ TEST(DirectoryModelTest, ALoginChangeTouchesTheSharersOfTheOldAndTheNewLoginAtOn
   ASSERT_EQ(d.conflicts.size(), 1u);
   EXPECT_EQ(d.untouchable_anchors.size(), 2u);
   EXPECT_EQ(d.untouchable_anchors.count("uuid-carol"), 1u);
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 1u);  // free of the conflict
+  EXPECT_NE(EntitledWithAnchor(d, "uuid-bob"), nullptr);  // free of the conflict
 }
 
 TEST(DirectoryModelTest, MembershipCyclesAreSafe) {
@@ -353,9 +352,9 @@ TEST(DirectoryModelTest, AMemberDeltaTouchesOnlyTheMembersThatCameAndWent) {
   EXPECT_EQ(members, (std::vector<std::string>{UserDn("erin"), UserDn("frank")}));
   DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                                  ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-dave"), 0u);
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-frank"), 1u);
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-bob"), nullptr);
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-dave"), nullptr);
+  EXPECT_NE(EntitledWithAnchor(d, "uuid-frank"), nullptr);
 }
 
 TEST(DirectoryModelTest, AMemberDeltaForAGroupNotHeldAtThatDnIsNothing) {
@@ -410,8 +409,8 @@ TEST(DirectoryModelTest, ADeletedUserLeavesItsGroupsButOneOutOfScopeDoesNot) {
   model.Apply(back, touched);
   DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                                  ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-new-bob"), 0u);
-  EXPECT_EQ(d.entitled_by_anchor.count(carol.anchor), 1u);
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-new-bob"), nullptr);
+  EXPECT_NE(EntitledWithAnchor(d, carol.anchor), nullptr);
 }
 
 TEST(DirectoryModelTest, AnAccountExpiryPassingTouchesThatPersonAlone) {
@@ -435,7 +434,7 @@ TEST(DirectoryModelTest, AnAccountExpiryPassingTouchesThatPersonAlone) {
   EXPECT_EQ(model.NextExpiry(), now + std::chrono::hours(2));
   DesiredState d = ResolvePeople(model.PeopleFor(touched), model.index(), b.mapping(),
                                  ClinicBuilder::ClinicCatalog(), {});
-  EXPECT_EQ(d.entitled_by_anchor.count("uuid-bob"), 0u);
+  EXPECT_EQ(EntitledWithAnchor(d, "uuid-bob"), nullptr);
 
   // carol's expiry is moved out by the directory before it passes: nothing happens then.
   FollowBatch batch;

@@ -66,6 +66,22 @@ TEST(PlannerTest, AccountsInAnyOrderAreFoundByTheirLinks) {
   EXPECT_EQ(plan.unchanged, 2);
 }
 
+// pmbridge_links.anchor is unique, but the plan does not depend on it: every link of an
+// entitled person's anchor is theirs, and none of them is disabled.
+TEST(PlannerTest, NoLinkOfAnEntitledAnchorIsDisabled) {
+  ClinicBuilder b;
+  b.Person("bob").Member("pm-front-desk", "bob");
+  AccountFields old_bob = Desired(b, "bob");
+  old_bob.login = "bob.old";
+  CurrentState current = PmStateBuilder()
+                             .Account(7, Desired(b, "bob"), true, "uuid-bob")
+                             .Account(8, old_bob, true, "uuid-bob")
+                             .state();
+  Plan plan = PlanFor(b, current);
+  EXPECT_FALSE(plan.has_changes());
+  EXPECT_EQ(plan.unchanged, 1);
+}
+
 TEST(PlannerTest, GroupChangeUpdatesRights) {
   ClinicBuilder before;
   before.Person("bob").Member("pm-front-desk", "bob");
