@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <type_traits>
-#include <unordered_map>
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 
 #include "bridge/accounts_by_id.h"
+#include "bridge/link_finder.h"
+#include "bridge/login_holders.h"
 #include "bridge/resolver.h"
 
 namespace pmbridge {
@@ -82,7 +85,7 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     protected_logins.insert(FoldLogin(login));
 
   // Each link's account, found by user_id in a sorted list (no hash node per account), and
-  // which accounts are managed; the accounts by folded login; the links by anchor.
+  // which accounts are managed.
   const AccountsById accounts_by_id(current.accounts);
   std::vector<const PmAccount*> link_account(current.links.size());
   std::vector<char> managed(current.accounts.size());
@@ -90,19 +93,9 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     link_account[i] = accounts_by_id.Find(current.links[i].user_id);
     if (link_account[i] != nullptr) managed[link_account[i] - current.accounts.data()] = 1;
   }
-  std::unordered_map<std::string, const PmAccount*> account_by_login;
-  account_by_login.reserve(current.accounts.size());
-  for (const PmAccount& a : current.accounts)
-    account_by_login.emplace(FoldLogin(a.fields.login), &a);
-  std::unordered_map<std::string_view, std::size_t> link_by_anchor;  // the first, if repeated
-  std::vector<std::size_t> repeated_anchor_links;  // none in a database: anchors are unique
-  link_by_anchor.reserve(current.links.size());
-  for (std::size_t i = 0; i < current.links.size(); ++i) {
-    if (!link_by_anchor.emplace(current.links[i].anchor, i).second) {
-      repeated_anchor_links.push_back(i);
-    }
-  }
-  // The links whose anchor is an entitled person's, who keeps their account.
+  LoginHolders login_holders(current.accounts);
+  LinkFinder links(current.links);
+  // The links found for an entitled person, who keeps their account.
   std::vector<char> link_entitled(current.links.size());
 
   std::vector<Change> creates, enables, updates, disables;
@@ -112,11 +105,10 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
 
   for (auto& e : desired.entitled) {
     const std::string folded = FoldLogin(e.fields.login);
-    auto link_it = link_by_anchor.find(e.user->anchor);
     const PmAccount* linked = nullptr;
-    if (link_it != link_by_anchor.end()) {
-      link_entitled[link_it->second] = 1;
-      linked = link_account[link_it->second];
+    if (std::optional<std::size_t> link = links.Find(e.user->anchor)) {
+      link_entitled[*link] = 1;
+      linked = link_account[*link];
     }
     if (protected_logins.count(folded) != 0 ||
         (linked != nullptr && protected_logins.count(FoldLogin(linked->fields.login)) != 0)) {
@@ -125,10 +117,8 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
       continue;
     }
     // Whoever holds the desired login in the PM database, if it is not this person.
-    auto holder_it = account_by_login.find(folded);
-    const PmAccount* other_holder =
-        holder_it != account_by_login.end() && holder_it->second != linked ? holder_it->second
-                                                                           : nullptr;
+    const PmAccount* holder = login_holders.FirstHolder(folded);
+    const PmAccount* other_holder = holder != linked ? holder : nullptr;
     if (other_holder != nullptr) {
       Conflict c;
       c.login = e.fields.login;
@@ -181,14 +171,18 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     }
   }
 
-  for (std::size_t i : repeated_anchor_links) {
-    link_entitled[i] = link_entitled[link_by_anchor.at(current.links[i].anchor)];
-  }
-
-  // Managed accounts whose person is no longer entitled.
+  // Managed accounts whose person is no longer entitled. A link no entitled person was
+  // matched to is checked against all of their anchors (built only if there is one): its
+  // anchor may repeat a matched link's, which pmbridge_links forbids but the plan must not
+  // depend on.
+  std::unordered_set<std::string_view> entitled_anchors;
   for (std::size_t i = 0; i < current.links.size(); ++i) {
     const AccountLink& link = current.links[i];
     if (link_entitled[i] != 0) continue;
+    if (entitled_anchors.empty()) {
+      for (const auto& e : desired.entitled) entitled_anchors.insert(e.user->anchor);
+    }
+    if (entitled_anchors.count(link.anchor) != 0) continue;
     if (desired.untouchable_anchors.count(link.anchor) != 0) continue;
     if (options.only_anchors != nullptr && options.only_anchors->count(link.anchor) == 0) continue;
     if (link_account[i] == nullptr) continue;
