@@ -114,6 +114,35 @@ TEST(ResolverTest, AResolveOnTwoThreadsEqualsOnePersonAtATime) {
   }
 }
 
+// The eligibility pass is split between two threads as well: the ineligible and their
+// reasons still come out in directory order, from both sides of the split.
+TEST(ResolverTest, IneligiblePeopleComeOutInDirectoryOrderOnTwoThreads) {
+  ClinicBuilder b;
+  constexpr int kPeople = 30000;  // past the two-thread threshold
+  std::vector<std::string> expected;
+  for (int i = 0; i < kPeople; ++i) {
+    const std::string uid = "user" + std::to_string(i);
+    b.Person(uid);
+    if (i % 997 == 0) {
+      expected.push_back(uid + ": not a member of any mapped group");
+    } else if (i % 1009 == 0) {
+      b.Member("pm-billing", uid).DisabledInDirectory(uid, "disabled in the directory");
+      expected.push_back(uid + ": disabled in the directory");
+    } else {
+      b.Member("pm-billing", uid);
+    }
+  }
+  DesiredState all =
+      Resolve(b.snapshot(), b.mapping(), ClinicBuilder::ClinicCatalog(), ResolveOptions{});
+  std::vector<std::string> ineligible;
+  for (const Ineligible& who : all.ineligible) {
+    ineligible.push_back(who.user->login + ": " + who.reason);
+    EXPECT_EQ(&all.ineligible[all.ineligible_by_anchor.at(who.user->anchor)], &who);
+  }
+  EXPECT_EQ(ineligible, expected);
+  EXPECT_EQ(all.entitled.size(), kPeople - expected.size());
+}
+
 // The index keys each member by a view of the DN in one of the member lists holding it;
 // replacing or removing that list must leave the member findable through the others
 // (ASan would also see a view left dangling).
