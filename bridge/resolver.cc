@@ -68,13 +68,29 @@ struct EligiblePerson {
 
 // The entitlement of `person`: the union of the roles and provider scopes of every mapped
 // group they belong to, with the grants behind it.
-// One resolve thread's reusable parts: the interned nested groups, the pooled right sets
-// and the list each person's rights are gathered in.
+// One resolve thread's reusable parts: the interned nested groups, the pooled right sets,
+// and the lists each person's rights and provider codes are gathered in (so that their own
+// lists are made once, at their final size).
 struct EntitleScratch {
   ViaInterner& via_groups;
   RightSetPool shared_rights;
   RightSet::Modules rights;
+  std::vector<std::string_view> provider_codes;
 };
+
+// The union of the provider scopes of `memberships`' rules: all providers if any rule
+// grants all, else every code granted. Codes are gathered as views, then copied once.
+ProviderScope UnionOfProviders(const std::vector<MappedMembership>& memberships,
+                               std::vector<std::string_view>& codes) {
+  codes.clear();
+  for (const MappedMembership& m : memberships) {
+    if (m.rule->providers.all()) return ProviderScope::All();
+    codes.insert(codes.end(), m.rule->providers.codes().begin(), m.rule->providers.codes().end());
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return ProviderScope::Selected(std::vector<std::string>(codes.begin(), codes.end()));
+}
 
 Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
                     const Mapping& mapping, const Catalog& catalog, EntitleScratch& scratch) {
@@ -87,13 +103,13 @@ Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
   for (const MappedMembership& m : memberships) {
     const Role& role = mapping.roles.at(m.rule->role);
     ApplyRole(role, catalog, e.fields, scratch.rights);
-    e.fields.providers.Merge(m.rule->providers);
     e.grants.push_back(
         {m.rule, m.via.empty() ? std::string_view() : scratch.via_groups.Intern(m.via)});
   }
   std::sort(e.grants.begin(), e.grants.end(),
             [](const Grant& a, const Grant& b) { return a.group_dn() < b.group_dn(); });
   e.fields.rights = scratch.shared_rights.Share(scratch.rights);
+  e.fields.providers = UnionOfProviders(memberships, scratch.provider_codes);
   return e;
 }
 
@@ -112,7 +128,7 @@ std::vector<Entitlement> EntitleAll(const std::vector<EligiblePerson>& people,
   const bool two_threads = people.size() >= kPeopleForTwoThreads;
   auto entitle_range = [&](std::size_t begin, std::size_t end) {
     ViaInterner interner(via_groups, two_threads);
-    EntitleScratch scratch{interner, {}, {}};
+    EntitleScratch scratch{interner, {}, {}, {}};
     for (std::size_t i = begin; i < end; ++i) {
       out[i] = Entitle(people[i], index, mapping, catalog, scratch);
     }
