@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <future>
 #include <string_view>
 #include <system_error>
 #include <thread>
@@ -113,20 +114,76 @@ Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
   return e;
 }
 
-// Below this many entitled people one thread does it all: a second one costs more to start
-// than it saves, and the daemon's per-change resolves are a handful of people.
+// Below this many people one thread does it all: a second one costs more to start than it
+// saves, and the daemon's per-change resolves are a handful of people.
 constexpr std::size_t kPeopleForTwoThreads = 20000;
 
-// The entitlements of `people`, in order. A full reconcile resolves after its directory
-// read, when the server's core is idle again, so many people are split between two
-// threads: each entitlement reads only the index (prepared for concurrent reads), the
-// mapping and the catalog, and the nested groups' DNs are interned beforehand.
+bool UseTwoThreads(std::size_t people) { return people >= kPeopleForTwoThreads; }
+
+// A full reconcile resolves after its directory read, when the server's core is idle
+// again: runs work(0, 0, half) here and work(1, half, size) on a second thread, or both
+// here when no thread can be started. What the parts share must be safe to read at once.
+template <typename Work>
+void OnTwoThreads(std::size_t size, Work&& work) {
+  const std::size_t half = size / 2;
+  std::thread second;
+  try {
+    second = std::thread([&work, half, size] { work(1, half, size); });
+  } catch (const std::system_error&) {
+    work(0, 0, half);
+    work(1, half, size);
+    return;
+  }
+  work(0, 0, half);
+  second.join();
+}
+
+// Pass 1 of a resolve over some of the people: who is eligible, and under which folded
+// login.
+struct Eligibility {
+  std::vector<std::pair<std::string, std::size_t>> by_login;  // (folded login, users index)
+  std::vector<Ineligible> ineligible;
+  std::vector<std::string> warnings;
+};
+
+// Pass 1 for users[begin, end), whose direct groups it records in `groups_of`.
+void CheckEligibility(const std::vector<const DirectoryUser*>& users, std::size_t begin,
+                      std::size_t end, const MembershipIndex& index, const ResolveOptions& options,
+                      std::vector<const MembershipIndex::DirectGroups*>& groups_of,
+                      Eligibility& out) {
+  out.by_login.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    const DirectoryUser& user = *users[i];
+    groups_of[i] = index.DirectGroupsOf(user.dn);
+    std::string reason;
+    if (!user.directory_disabled_reason.empty()) {
+      reason = user.directory_disabled_reason;
+    } else if (!index.InAnyMappedGroup(groups_of[i])) {
+      reason = "not a member of any mapped group";
+    } else if (user.login.empty()) {
+      reason = "the entry has no login attribute (" + options.login_attribute + ")";
+      out.warnings.push_back(user.dn + " is in a mapped group but has no login attribute (" +
+                             options.login_attribute + "): no account for it");
+    }
+    if (!reason.empty()) {
+      out.ineligible.push_back({users[i], std::move(reason)});
+      continue;
+    }
+    out.by_login.emplace_back(FoldLogin(user.login), i);
+  }
+}
+
+// The entitlements of `people`, in order, in `slots` (resized to fit). Each entitlement
+// reads only the index (prepared for concurrent reads when two threads share the work),
+// the mapping and the catalog, and the nested groups' DNs are then interned beforehand.
 std::vector<Entitlement> EntitleAll(const std::vector<EligiblePerson>& people,
                                     const MembershipIndex& index, const Mapping& mapping,
-                                    const Catalog& catalog, ViaGroups& via_groups) {
-  std::vector<Entitlement> out(people.size());
-  const bool two_threads = people.size() >= kPeopleForTwoThreads;
-  auto entitle_range = [&](std::size_t begin, std::size_t end) {
+                                    const Catalog& catalog, ViaGroups& via_groups,
+                                    std::vector<Entitlement> slots) {
+  std::vector<Entitlement> out = std::move(slots);
+  out.resize(people.size());
+  const bool two_threads = UseTwoThreads(people.size());
+  auto entitle_range = [&](int, std::size_t begin, std::size_t end) {
     ViaInterner interner(via_groups, two_threads);
     EntitleScratch scratch{interner, {}, {}, {}};
     for (std::size_t i = begin; i < end; ++i) {
@@ -134,21 +191,12 @@ std::vector<Entitlement> EntitleAll(const std::vector<EligiblePerson>& people,
     }
   };
   if (!two_threads) {
-    entitle_range(0, people.size());
+    entitle_range(0, 0, people.size());
     return out;
   }
   index.PrepareForConcurrentReads();
   for (const std::string& dn : index.GroupDns()) via_groups.emplace(dn);
-  const std::size_t half = people.size() / 2;
-  std::thread second;
-  try {
-    second = std::thread(entitle_range, half, people.size());
-  } catch (const std::system_error&) {
-    entitle_range(0, people.size());  // no thread to be had: all on this one
-    return out;
-  }
-  entitle_range(0, half);
-  second.join();
+  OnTwoThreads(people.size(), entitle_range);
   return out;
 }
 
@@ -190,72 +238,38 @@ std::vector<std::string> MissingGroupWarnings(const Mapping& mapping,
 
 namespace {
 
-// Resolve, once `index` holds the snapshot's groups.
-DesiredState ResolveIndexed(const DirectorySnapshot& snapshot, const MembershipIndex& index,
-                            const Mapping& mapping, const Catalog& catalog,
-                            const ResolveOptions& options) {
-  std::vector<const DirectoryUser*> users;
-  users.reserve(snapshot.users.size());
-  for (const DirectoryUser& user : snapshot.users) users.push_back(&user);
-  DesiredState state = ResolvePeople(users, index, mapping, catalog, options);
-  std::vector<std::string> warnings = snapshot.warnings;
-  for (std::string& w : MissingGroupWarnings(mapping, index)) warnings.push_back(std::move(w));
-  for (std::string& w : state.warnings) warnings.push_back(std::move(w));
-  state.warnings = std::move(warnings);
-  return state;
-}
-
-}  // namespace
-
-DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
-                     const Catalog& catalog, const ResolveOptions& options) {
-  MembershipIndex index(mapping, options.nested_groups);
-  for (const DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, g.members);
-  return ResolveIndexed(snapshot, index, mapping, catalog, options);
-}
-
-DesiredState ResolveTakingGroups(DirectorySnapshot& snapshot, const Mapping& mapping,
-                                 const Catalog& catalog, const ResolveOptions& options) {
-  MembershipIndex index(mapping, options.nested_groups);
-  // Members are mostly the users (and the groups, when nested); the odd DN outside both
-  // costs a rehash at worst.
-  index.Reserve(snapshot.users.size() + snapshot.groups.size());
-  for (DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, std::move(g.members));
-  snapshot.groups = std::vector<DirectoryGroup>();
-  return ResolveIndexed(snapshot, index, mapping, catalog, options);
-}
-
-DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
-                           const MembershipIndex& index, const Mapping& mapping,
-                           const Catalog& catalog, const ResolveOptions& options) {
+// ResolvePeople, filling `slots` (any size) with the entitlements.
+DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
+                             const MembershipIndex& index, const Mapping& mapping,
+                             const Catalog& catalog, const ResolveOptions& options,
+                             std::vector<Entitlement> slots) {
   DesiredState state;
   state.directory_users = users.size();
 
   // Pass 1: who is eligible, and under which folded login. Nothing is built yet, so a
-  // conflict costs nothing and the entitlements need only one vector.
-  std::vector<std::pair<std::string, std::size_t>> by_login;  // (folded login, users index)
-  by_login.reserve(users.size());
-  // Each person's direct groups, looked up once for eligibility and the entitlement.
+  // conflict costs nothing and the entitlements need only one vector. Each person's direct
+  // groups are looked up once, for eligibility and the entitlement.
   std::vector<const MembershipIndex::DirectGroups*> groups_of(users.size());
-  for (std::size_t i = 0; i < users.size(); ++i) {
-    const DirectoryUser& user = *users[i];
-    groups_of[i] = index.DirectGroupsOf(user.dn);
-    std::string reason;
-    if (!user.directory_disabled_reason.empty()) {
-      reason = user.directory_disabled_reason;
-    } else if (!index.InAnyMappedGroup(groups_of[i])) {
-      reason = "not a member of any mapped group";
-    } else if (user.login.empty()) {
-      reason = "the entry has no login attribute (" + options.login_attribute + ")";
-      state.warnings.push_back(user.dn + " is in a mapped group but has no login attribute (" +
-                               options.login_attribute + "): no account for it");
+  Eligibility parts[2];
+  auto check_range = [&](int part, std::size_t begin, std::size_t end) {
+    CheckEligibility(users, begin, end, index, options, groups_of, parts[part]);
+  };
+  if (UseTwoThreads(users.size())) {
+    index.PrepareForConcurrentReads();
+    OnTwoThreads(users.size(), check_range);
+  } else {
+    check_range(0, 0, users.size());
+  }
+  // The parts in order, as one pass would have left them.
+  std::vector<std::pair<std::string, std::size_t>> by_login = std::move(parts[0].by_login);
+  by_login.reserve(by_login.size() + parts[1].by_login.size());
+  for (auto& entry : parts[1].by_login) by_login.push_back(std::move(entry));
+  for (Eligibility& part : parts) {
+    for (Ineligible& who : part.ineligible) {
+      state.ineligible_by_anchor.emplace(who.user->anchor, state.ineligible.size());
+      state.ineligible.push_back(std::move(who));
     }
-    if (!reason.empty()) {
-      state.ineligible_by_anchor.emplace(user.anchor, state.ineligible.size());
-      state.ineligible.push_back({users[i], std::move(reason)});
-      continue;
-    }
-    by_login.emplace_back(FoldLogin(user.login), i);
+    for (std::string& w : part.warnings) state.warnings.push_back(std::move(w));
   }
 
   // Pass 2, rule 4: one login, one person. Sorted by folded login (stable, so people
@@ -288,8 +302,60 @@ DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
                        "changed until only one does";
     state.conflicts.push_back(std::move(conflict));
   }
-  state.entitled = EntitleAll(entitled, index, mapping, catalog, state.via_groups);
+  state.entitled =
+      EntitleAll(entitled, index, mapping, catalog, state.via_groups, std::move(slots));
   return state;
+}
+
+// Resolve, once `index` holds the snapshot's groups.
+DesiredState ResolveIndexed(const DirectorySnapshot& snapshot, const MembershipIndex& index,
+                            const Mapping& mapping, const Catalog& catalog,
+                            const ResolveOptions& options, std::vector<Entitlement> slots) {
+  std::vector<const DirectoryUser*> users;
+  users.reserve(snapshot.users.size());
+  for (const DirectoryUser& user : snapshot.users) users.push_back(&user);
+  DesiredState state = ResolveEligible(users, index, mapping, catalog, options, std::move(slots));
+  std::vector<std::string> warnings = snapshot.warnings;
+  for (std::string& w : MissingGroupWarnings(mapping, index)) warnings.push_back(std::move(w));
+  for (std::string& w : state.warnings) warnings.push_back(std::move(w));
+  state.warnings = std::move(warnings);
+  return state;
+}
+
+}  // namespace
+
+DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
+                     const Catalog& catalog, const ResolveOptions& options) {
+  MembershipIndex index(mapping, options.nested_groups);
+  for (const DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, g.members);
+  return ResolveIndexed(snapshot, index, mapping, catalog, options, {});
+}
+
+DesiredState ResolveTakingGroups(DirectorySnapshot& snapshot, const Mapping& mapping,
+                                 const Catalog& catalog, const ResolveOptions& options) {
+  // A slot per person for the entitlements, made on a second thread while this one builds
+  // the index: 100,000 slots are 25 MB of fresh memory, whose first touch costs some 50 ms
+  // on a virtual machine, and the second core is idle until the eligibility pass.
+  std::future<std::vector<Entitlement>> slots;
+  if (UseTwoThreads(snapshot.users.size())) {
+    slots =
+        std::async(std::launch::async | std::launch::deferred,
+                   [people = snapshot.users.size()] { return std::vector<Entitlement>(people); });
+  }
+  MembershipIndex index(mapping, options.nested_groups);
+  // Members are mostly the users (and the groups, when nested); the odd DN outside both
+  // costs a rehash at worst.
+  index.Reserve(snapshot.users.size() + snapshot.groups.size());
+  for (DirectoryGroup& g : snapshot.groups) index.PutGroup(g.dn, std::move(g.members));
+  snapshot.groups = std::vector<DirectoryGroup>();
+  return ResolveIndexed(snapshot, index, mapping, catalog, options,
+                        slots.valid() ? slots.get() : std::vector<Entitlement>());
+}
+
+DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
+                           const MembershipIndex& index, const Mapping& mapping,
+                           const Catalog& catalog, const ResolveOptions& options) {
+  return ResolveEligible(users, index, mapping, catalog, options, {});
 }
 
 }  // namespace pmbridge
