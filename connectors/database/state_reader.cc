@@ -143,25 +143,39 @@ void ReadRights(RowCursor& rows, std::vector<PmAccount>& accounts) {
 }
 
 // Sets the provider scopes of `accounts` (sorted by user_id) from `rows` (kProviderQuery's
-// columns): every pm_user_providers row of these accounts.
+// columns): every pm_user_providers row of these accounts. As with rights, an account's
+// rows mostly come together: they are gathered in one reused list and the account's own
+// list is made once, at its size; rows of one account in two runs make a union.
 void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccount>& accounts) {
   AccountFinder finder(accounts);
   std::unordered_map<std::int64_t, const std::string*> code_of;
   for (const auto& [code, id] : catalog.providers) code_of[id] = &code;
 
-  std::vector<std::vector<std::string>> codes(accounts.size());
+  std::vector<const std::string*> gathered;
+  PmAccount* holder = nullptr;  // whose rows `gathered` holds
+  auto settle = [&] {
+    ProviderScope& scope = holder->fields.providers;
+    // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
+    if (!scope.all() && !gathered.empty()) {
+      std::vector<std::string> codes;
+      codes.reserve(scope.codes().size() + gathered.size());
+      codes = scope.codes();
+      for (const std::string* code : gathered) codes.push_back(*code);
+      scope = ProviderScope::Selected(std::move(codes));
+    }
+    gathered.clear();
+  };
   while (rows.Next()) {
     PmAccount* account = finder.Find(rows.Int(0));
     auto code = code_of.find(rows.Int(1));
-    if (account != nullptr && code != code_of.end()) {
-      codes[finder.index_of(account)].push_back(*code->second);
+    if (account == nullptr || code == code_of.end()) continue;
+    if (account != holder) {
+      if (holder != nullptr) settle();
+      holder = account;
     }
+    gathered.push_back(code->second);
   }
-  for (std::size_t i = 0; i < accounts.size(); ++i) {
-    ProviderScope& scope = accounts[i].fields.providers;
-    // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
-    if (!scope.all() && !codes[i].empty()) scope = ProviderScope::Selected(std::move(codes[i]));
-  }
+  if (holder != nullptr) settle();
 }
 
 // Appends the links of `rows` (kLinkQuery's columns).

@@ -125,10 +125,11 @@ TEST_P(PmDatabaseTest, LocalAccountsAreReadButNotLinked) {
   EXPECT_GT(FindAccount(state, "bob")->user_id, FindAccount(state, "admin")->user_id);
 }
 
-// Rights rows are read in table order, where an account's rows are mostly together but
-// need not be (a module granted later, in a PM screen): its rights are then the union of
-// every run, and an equal account's are left as they are.
-TEST_P(PmDatabaseTest, AnAccountsRightsRowsNeedNotBeAdjacent) {
+// Rights and provider rows are read in table order, where an account's rows are mostly
+// together but need not be (a module or provider granted later, in a PM screen): its rights
+// and providers are then the union of every run, and an equal account's are left as they
+// are.
+TEST_P(PmDatabaseTest, AnAccountsRightsAndProviderRowsNeedNotBeAdjacent) {
   InitializeClinic();
   AccountFields twin = Bob();
   twin.login = "bob2";
@@ -138,11 +139,15 @@ TEST_P(PmDatabaseTest, AnAccountsRightsRowsNeedNotBeAdjacent) {
   const std::int64_t bob = FindAccount(Load(), "bob")->user_id;
   sql() << "INSERT INTO pm_user_rights (user_id, module, can_view) VALUES (" + std::to_string(bob) +
                ", 'reports', 1)";
+  sql() << "INSERT INTO pm_user_providers (user_id, provider_id) SELECT " + std::to_string(bob) +
+               ", provider_id FROM pm_providers WHERE code = 'DRPATEL'";
 
   CurrentState state = Load();
   EXPECT_EQ(FindAccount(state, "bob")->fields.rights.ToString(),
             "patients:view+edit reports:view scheduling:view+edit+delete");
+  EXPECT_EQ(FindAccount(state, "bob")->fields.providers.ToString(), "DRJONES,DRPATEL,DRSMITH");
   EXPECT_EQ(FindAccount(state, "bob2")->fields.rights, Bob().rights);
+  EXPECT_EQ(FindAccount(state, "bob2")->fields.providers, Bob().providers);
 }
 
 // Whole tables are read in batches of kRowsPerFetch on PostgreSQL: a table of exactly one
