@@ -18,27 +18,25 @@ void MembershipIndex::SetMapping(const Mapping& mapping, bool nested) {
 
 void MembershipIndex::Link(const std::string* group, const std::vector<std::string>& members) {
   for (const std::string& member : members) {
-    parents_.try_emplace(std::string_view(member)).first->second.push_back(group);
+    parents_.FindOrAdd(member).groups.push_back(group);
   }
 }
 
 void MembershipIndex::Unlink(const std::string* group, const std::vector<std::string>& members) {
   for (const std::string& member : members) {
-    auto it = parents_.find(member);
-    if (it == parents_.end()) continue;
-    it->second.erase(std::remove(it->second.begin(), it->second.end(), group), it->second.end());
-    if (it->second.empty()) {
-      parents_.erase(it);
+    MemberTable::Entry* entry = parents_.Find(member);
+    if (entry == nullptr) continue;
+    DirectGroups& groups = entry->groups;
+    groups.erase(std::remove(groups.begin(), groups.end(), group), groups.end());
+    if (groups.empty()) {
+      parents_.Erase(*entry);
       continue;
     }
-    if (it->first.data() != member.data()) continue;  // the key views another list
+    if (entry->member.data() != member.data()) continue;  // the key views another list
     // The key views `members`, which is about to go: view the copy of a group that still
     // lists this member (lists are sorted).
-    const std::vector<std::string>& other = groups_.at(*it->second.front());
-    auto copy = std::lower_bound(other.begin(), other.end(), member);
-    auto node = parents_.extract(it);
-    node.key() = *copy;
-    parents_.insert(std::move(node));
+    const std::vector<std::string>& other = groups_.at(*groups.front());
+    entry->member = *std::lower_bound(other.begin(), other.end(), member);
   }
 }
 
@@ -76,18 +74,18 @@ void MembershipIndex::ChangeMembers(const std::string& dn, const std::vector<std
 }
 
 void MembershipIndex::DropMember(const std::string& member_dn) {
-  auto it = parents_.find(member_dn);
-  if (it == parents_.end()) return;
+  const MemberTable::Entry* entry = parents_.Find(member_dn);
+  if (entry == nullptr) return;
   // Copies: each change below replaces a member list, which `member_dn` may be part of.
   const std::string member = member_dn;
   std::vector<std::string> listing;
-  for (const std::string* group : it->second) listing.push_back(*group);
+  for (const std::string* group : entry->groups) listing.push_back(*group);
   for (const std::string& group : listing) ChangeMembers(group, {}, {member});
 }
 
 void MembershipIndex::Clear() {
   rules_above_.clear();
-  parents_.clear();
+  parents_.Clear();
   groups_.clear();
 }
 
@@ -108,9 +106,9 @@ const std::vector<const GroupRule*>& MembershipIndex::RulesAbove(const std::stri
     auto rule = rules_.find(*current);
     if (rule != rules_.end()) rules.push_back(rule->second);
     if (!nested_) continue;
-    auto up = parents_.find(*current);
-    if (up == parents_.end()) continue;
-    for (const std::string* parent : up->second) {
+    const MemberTable::Entry* up = parents_.Find(*current);
+    if (up == nullptr) continue;
+    for (const std::string* parent : up->groups) {
       if (visited.insert(parent).second) stack.push_back(parent);
     }
   }
@@ -119,8 +117,8 @@ const std::vector<const GroupRule*>& MembershipIndex::RulesAbove(const std::stri
 
 const MembershipIndex::DirectGroups* MembershipIndex::DirectGroupsOf(
     const std::string& member_dn) const {
-  auto it = parents_.find(member_dn);
-  return it == parents_.end() ? nullptr : &it->second;
+  const MemberTable::Entry* entry = parents_.Find(member_dn);
+  return entry == nullptr ? nullptr : &entry->groups;
 }
 
 std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const DirectGroups* groups) const {

@@ -3,7 +3,6 @@
 // daemon's per-person recomputation share it, so both grant exactly the same things.
 #pragma once
 
-#include <boost/container/small_vector.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "bridge/config/mapping.h"
+#include "bridge/member_table.h"
 
 namespace pmbridge {
 
@@ -35,7 +35,7 @@ class MembershipIndex {
   void SetMapping(const Mapping& mapping, bool nested);
 
   // Room for up to `members` distinct member DNs without rehashing (a full load).
-  void Reserve(std::size_t members) { parents_.reserve(members); }
+  void Reserve(std::size_t members) { parents_.Reserve(members); }
   // Adds group `dn` (normal form) or replaces its member list (normal-form DNs).
   void PutGroup(const std::string& dn, std::vector<std::string> members);
   void RemoveGroup(const std::string& dn);
@@ -56,7 +56,7 @@ class MembershipIndex {
   // them: a full resolve asks both questions below of 100,000 people, and looks each up
   // once. Valid until the index changes. A person is in a handful of groups: the list
   // lives in the index's entry, not on the heap.
-  using DirectGroups = boost::container::small_vector<const std::string*, 4>;
+  using DirectGroups = MemberTable::Groups;
   // nullptr when no group lists `member_dn`.
   const DirectGroups* DirectGroupsOf(const std::string& member_dn) const;
 
@@ -98,9 +98,9 @@ class MembershipIndex {
   bool nested_;
   GroupMap groups_;  // group DN -> member DNs; node-based, so key addresses are stable
   // member DN -> the groups listing it. The key views the DN in the member list of one of
-  // those groups, not a copy: at 100k people that is 100,000 strings fewer. Unlink moves
-  // it to another group's copy before a list goes away.
-  std::unordered_map<std::string_view, DirectGroups> parents_;
+  // those groups, not a copy: at 100k people that is 100,000 strings fewer. Unlink points
+  // it at another group's copy before a list goes away.
+  MemberTable parents_;
   mutable std::unordered_map<const std::string*, std::vector<const GroupRule*>> rules_above_;
 };
 
