@@ -1,9 +1,9 @@
 #include "bridge/planner.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <unordered_set>
 
 #include "bridge/accounts_by_id.h"
