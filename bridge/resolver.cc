@@ -67,8 +67,6 @@ struct EligiblePerson {
   const MembershipIndex::DirectGroups* groups = nullptr;
 };
 
-// The entitlement of `person`: the union of the roles and provider scopes of every mapped
-// group they belong to, with the grants behind it.
 // One resolve thread's reusable parts: the interned nested groups, the pooled right sets,
 // and the lists each person's rights and provider codes are gathered in (so that their own
 // lists are made once, at their final size).
@@ -93,6 +91,8 @@ ProviderScope UnionOfProviders(const std::vector<MappedMembership>& memberships,
   return ProviderScope::Selected(std::vector<std::string>(codes.begin(), codes.end()));
 }
 
+// The entitlement of `person`: the union of the roles and provider scopes of every mapped
+// group they belong to, with the grants behind it.
 Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
                     const Mapping& mapping, const Catalog& catalog, EntitleScratch& scratch) {
   Entitlement e;

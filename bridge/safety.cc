@@ -86,8 +86,8 @@ SafetyVerdict CheckSafety(const Plan& plan, const CurrentState& current,
   // rights away is never refused by it: a lowered cap must not block a departure.
   std::string granted;
   for (const Change& c : plan.changes) {
-    const bool was_super = c.before && c.before->active && c.before->super_user;
-    if (c.after.active && c.after.super_user && !was_super) {
+    const bool was_super = c.before && ActiveSuperUser(*c.before);
+    if (ActiveSuperUser(c.after) && !was_super) {
       granted += (granted.empty() ? "" : ", ") + c.after.login;
     }
   }
