@@ -75,16 +75,6 @@ bool RightSet::operator==(const RightSet& other) const {
   return modules_ == other.modules_ || modules() == other.modules();
 }
 
-void RightSetPool::Share(RightSet& set) {
-  if (set.empty()) {
-    set.modules_.reset();
-    return;
-  }
-  auto it = lists_.find(*set.modules_);
-  if (it == lists_.end()) it = lists_.insert(set.modules_).first;
-  set.modules_ = *it;
-}
-
 RightSet RightSetPool::Share(const RightSet::Modules& list) {
   RightSet set;
   if (list.empty()) return set;

@@ -62,10 +62,8 @@ class RightSet {
 // 100,000 people, and each side holds only a few dozen distinct sets of rights.
 class RightSetPool {
  public:
-  // `set` now shares its list with an equal set passed before, if there was one.
-  void Share(RightSet& set);
-  // A set holding `list` (as GrantTo builds it), sharing the list of an equal set passed
-  // before; `list` is copied only when no such set was.
+  // A set holding `list` (as GrantTo builds it, or another set's modules()), sharing the
+  // list of an equal set passed before; `list` is copied only when no such set was.
   RightSet Share(const RightSet::Modules& list);
 
  private:

@@ -66,7 +66,7 @@ TEST(RightSetTest, APoolGivesEqualSetsOneList) {
   second.Grant("reports", kView);
   second.Grant("patients", kView | kEdit);
   other.Grant("charges", kView);
-  for (RightSet* r : {&first, &second, &other, &none}) pool.Share(*r);
+  for (RightSet* r : {&first, &second, &other, &none}) *r = pool.Share(r->modules());
   EXPECT_EQ(&first.modules(), &second.modules());
   EXPECT_NE(&first.modules(), &other.modules());
   EXPECT_EQ(first, second);
@@ -78,7 +78,7 @@ TEST(RightSetTest, APoolGivesEqualSetsOneList) {
   RightSet later;
   later.Grant("patients", kEdit);
   later.Grant("reports", kView);
-  pool.Share(later);
+  later = pool.Share(later.modules());
   EXPECT_EQ(&later.modules(), &first.modules());
 }
 
