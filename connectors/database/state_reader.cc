@@ -76,10 +76,6 @@ class AccountFinder {
     return &*it;
   }
 
-  std::size_t index_of(const PmAccount* account) const {
-    return static_cast<std::size_t>(account - accounts_.data());
-  }
-
  private:
   std::vector<PmAccount>& accounts_;
   std::size_t last_ = 0;
@@ -113,69 +109,71 @@ void AppendAccounts(RowCursor& rows, std::vector<PmAccount>& accounts) {
   }
 }
 
-// Grants the rights of `rows` (kRightQuery's columns) to `accounts`, sorted by user_id.
-// An account's rows mostly arrive together: they are gathered in one reused list, and the
-// account then shares the pooled set equal to it. 100,000 accounts hold a few dozen
-// distinct sets, so this allocates a few dozen lists, not one per account.
-void ReadRights(RowCursor& rows, std::vector<PmAccount>& accounts) {
+// Reads rows whose first column is a user_id, of `accounts` (sorted by user_id): calls
+// gather(rows) for each row of an account, and settle(account) after each run of one
+// account's rows. The rows of an account mostly come together, so a reader can gather
+// them in one reused list and give the account its own list once, at its size; rows of
+// one account in two runs settle twice, and settle makes a union.
+template <typename Gather, typename Settle>
+void ReadRunsByAccount(RowCursor& rows, std::vector<PmAccount>& accounts, Gather&& gather,
+                       Settle&& settle) {
   AccountFinder finder(accounts);
-  RightSetPool pool;
-  RightSet::Modules gathered;
-  PmAccount* holder = nullptr;  // whose rows `gathered` holds
-  auto settle = [&] {
-    // A union: an account whose rows came in two runs keeps the first run's rights too.
-    if (holder != nullptr) holder->fields.rights.Merge(pool.Share(gathered));
-    gathered.clear();
-  };
+  PmAccount* holder = nullptr;  // whose rows are being gathered
   while (rows.Next()) {
     PmAccount* account = finder.Find(rows.Int(0));
     if (account == nullptr) continue;  // the foreign key makes this impossible
     if (account != holder) {
-      settle();
+      if (holder != nullptr) settle(*holder);
       holder = account;
     }
-    std::uint8_t bits =
-        static_cast<std::uint8_t>((rows.Int(2) != 0 ? kView : 0) | (rows.Int(3) != 0 ? kEdit : 0) |
-                                  (rows.Int(4) != 0 ? kDelete : 0));
-    RightSet::GrantTo(gathered, rows.Text(1), bits);
+    gather(rows);
   }
-  settle();
+  if (holder != nullptr) settle(*holder);
+}
+
+// Grants the rights of `rows` (kRightQuery's columns) to `accounts`, sorted by user_id.
+// Each account shares the pooled set equal to its rows: 100,000 accounts hold a few dozen
+// distinct sets, so this allocates a few dozen lists, not one per account.
+void ReadRights(RowCursor& rows, std::vector<PmAccount>& accounts) {
+  RightSetPool pool;
+  RightSet::Modules gathered;
+  ReadRunsByAccount(
+      rows, accounts,
+      [&](RowCursor& row) {
+        const auto bits = static_cast<std::uint8_t>((row.Int(2) != 0 ? kView : 0) |
+                                                    (row.Int(3) != 0 ? kEdit : 0) |
+                                                    (row.Int(4) != 0 ? kDelete : 0));
+        RightSet::GrantTo(gathered, row.Text(1), bits);
+      },
+      [&](PmAccount& account) {
+        account.fields.rights.Merge(pool.Share(gathered));
+        gathered.clear();
+      });
 }
 
 // Sets the provider scopes of `accounts` (sorted by user_id) from `rows` (kProviderQuery's
-// columns): every pm_user_providers row of these accounts. As with rights, an account's
-// rows mostly come together: they are gathered in one reused list and the account's own
-// list is made once, at its size; rows of one account in two runs make a union.
+// columns): every pm_user_providers row of these accounts.
 void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccount>& accounts) {
-  AccountFinder finder(accounts);
   std::unordered_map<std::int64_t, const std::string*> code_of;
   for (const auto& [code, id] : catalog.providers) code_of[id] = &code;
-
   std::vector<const std::string*> gathered;
-  PmAccount* holder = nullptr;  // whose rows `gathered` holds
-  auto settle = [&] {
-    ProviderScope& scope = holder->fields.providers;
-    // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
-    if (!scope.all() && !gathered.empty()) {
-      std::vector<std::string> codes;
-      codes.reserve(scope.codes().size() + gathered.size());
-      codes = scope.codes();
-      for (const std::string* code : gathered) codes.push_back(*code);
-      scope = ProviderScope::Selected(std::move(codes));
-    }
-    gathered.clear();
-  };
-  while (rows.Next()) {
-    PmAccount* account = finder.Find(rows.Int(0));
-    auto code = code_of.find(rows.Int(1));
-    if (account == nullptr || code == code_of.end()) continue;
-    if (account != holder) {
-      if (holder != nullptr) settle();
-      holder = account;
-    }
-    gathered.push_back(code->second);
-  }
-  if (holder != nullptr) settle();
+  ReadRunsByAccount(
+      rows, accounts,
+      [&](RowCursor& row) {
+        auto code = code_of.find(row.Int(1));
+        if (code != code_of.end()) gathered.push_back(code->second);
+      },
+      [&](PmAccount& account) {
+        ProviderScope& scope = account.fields.providers;
+        // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
+        if (!scope.all() && !gathered.empty()) {
+          std::vector<std::string> codes = scope.codes();
+          codes.reserve(codes.size() + gathered.size());
+          for (const std::string* code : gathered) codes.push_back(*code);
+          scope = ProviderScope::Selected(std::move(codes));
+        }
+        gathered.clear();
+      });
 }
 
 // Appends the links of `rows` (kLinkQuery's columns).
