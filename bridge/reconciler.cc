@@ -75,6 +75,7 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
 
   ReconcileOutcome outcome;
   outcome.assessment = std::move(assessment).value();
+  outcome.current = std::move(*current);
   const Plan& plan = outcome.assessment.plan;
   if (outcome.assessment.verdict.Refused(request.force)) {
     outcome.result = ReconcileOutcome::Result::kRefused;
@@ -85,15 +86,14 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
     return outcome;
   }
 
-  // From here on only the plan counts. The snapshot, desired state and accounts are a few
-  // hundred bytes per person; dropped before the apply builds its rows, the peak of a
-  // 100k-person first reconcile is that much lower.
-  outcome.assessment.desired = DesiredState();
-  outcome.assessment.snapshot = DirectorySnapshot();
-  current.reset();
-
   const auto now = clock_.Now();
   if (plan.has_changes()) {
+    // From here on only the plan counts. The snapshot, desired state and accounts are a
+    // few hundred bytes per person; dropped before the apply builds its rows, the peak of
+    // a 100k-person first reconcile is that much lower.
+    outcome.assessment.desired = DesiredState();
+    outcome.assessment.snapshot = DirectorySnapshot();
+    outcome.current = CurrentState();
     AuditContext context{request.actor, request.event, now};
     PMB_RETURN_IF_ERROR((*txn)->Apply(plan, context));
   }

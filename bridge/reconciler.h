@@ -32,10 +32,13 @@ struct PreviewOutcome {
 struct ReconcileOutcome {
   enum class Result { kApplied, kNothingToDo, kRefused, kDryRun };
   Result result = Result::kNothingToDo;
-  // The plan and the verdict. The desired state's account fields have moved into the plan,
-  // and once applied (or nothing to do) the snapshot and desired state are freed before
-  // the apply.
+  // The plan and the verdict. The desired state's account fields have moved into the plan.
+  // When the plan has changes to apply, the snapshot, the desired state and `current` are
+  // freed before the apply, to keep its peak memory low; otherwise they are left here, for
+  // the caller to free or (a one-shot command) to leave to the process's exit.
   Assessment assessment;
+  // The accounts the plan was made against.
+  CurrentState current;
 };
 
 class Reconciler {

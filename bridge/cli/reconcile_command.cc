@@ -5,12 +5,41 @@
 #include "bridge/cli/command_options.h"
 #include "bridge/cli/commands.h"
 #include "bridge/cli/exit_codes.h"
+#include "bridge/cli/leave_to_exit.h"
 #include "bridge/clock.h"
 #include "bridge/reconciler.h"
 
 namespace po = boost::program_options;
 
 namespace pmbridge {
+
+namespace {
+
+// Prints what `outcome` did (or would do) and returns the exit code.
+int ReportOutcome(const ReconcileOutcome& outcome, const ReconcileRequest& request) {
+  const Plan& plan = outcome.assessment.plan;
+  const bool applied = outcome.result == ReconcileOutcome::Result::kApplied;
+  plan.Write(std::cout, applied ? PlanTense::kDone : PlanTense::kWould);
+  switch (outcome.result) {
+    case ReconcileOutcome::Result::kRefused:
+      std::cerr << outcome.assessment.verdict.ToString() << "pmbridge: nothing was changed\n";
+      return kExitRefused;
+    case ReconcileOutcome::Result::kDryRun:
+      std::cout << "Dry run: nothing was changed.\n";
+      return kExitOk;
+    case ReconcileOutcome::Result::kApplied: {
+      if (request.force && !outcome.assessment.verdict.guard_refusals.empty()) {
+        std::cerr << "pmbridge: --force overrode: " << outcome.assessment.verdict.ToString();
+      }
+      return kExitOk;
+    }
+    case ReconcileOutcome::Result::kNothingToDo:
+      return kExitOk;
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunReconcile(CommandContext& context, const std::vector<std::string>& args) {
   po::options_description options("reconcile options");
@@ -37,26 +66,9 @@ int RunReconcile(CommandContext& context, const std::vector<std::string>& args) 
   Result<ReconcileOutcome> outcome = reconciler.Reconcile(request);
   if (!outcome.ok()) return ReportError(outcome.status().WithContext("nothing was changed"));
 
-  const Plan& plan = outcome->assessment.plan;
-  const bool applied = outcome->result == ReconcileOutcome::Result::kApplied;
-  plan.Write(std::cout, applied ? PlanTense::kDone : PlanTense::kWould);
-  switch (outcome->result) {
-    case ReconcileOutcome::Result::kRefused:
-      std::cerr << outcome->assessment.verdict.ToString() << "pmbridge: nothing was changed\n";
-      return kExitRefused;
-    case ReconcileOutcome::Result::kDryRun:
-      std::cout << "Dry run: nothing was changed.\n";
-      return kExitOk;
-    case ReconcileOutcome::Result::kApplied: {
-      if (request.force && !outcome->assessment.verdict.guard_refusals.empty()) {
-        std::cerr << "pmbridge: --force overrode: " << outcome->assessment.verdict.ToString();
-      }
-      return kExitOk;
-    }
-    case ReconcileOutcome::Result::kNothingToDo:
-      return kExitOk;
-  }
-  return kExitOk;
+  const int code = ReportOutcome(*outcome, request);
+  LeaveToExit(std::move(*outcome));
+  return code;
 }
 
 }  // namespace pmbridge
