@@ -5,20 +5,44 @@
 
 namespace pmbridge {
 
-Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
-                                  DirectorySnapshot snapshot, const Catalog& catalog) {
+namespace {
+
+Status CheckCatalog(const Mapping& mapping, const Catalog& catalog) {
   Diagnostics catalog_errors = CheckMappingAgainstCatalog(mapping, catalog);
   if (catalog_errors.has_errors()) {
     return Status::InvalidInput("the mappings do not match the PM database:\n" +
                                 catalog_errors.ToString());
   }
-  Assessment a;
-  a.snapshot = std::move(snapshot);
+  return Status::Ok();
+}
+
+}  // namespace
+
+ResolveOptions ResolveOptionsOf(const Config& config) {
   ResolveOptions resolve;
   resolve.nested_groups = config.directory.groups.nested;
   resolve.login_attribute = config.directory.users.attributes.login;
+  return resolve;
+}
+
+Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
+                                  DirectorySnapshot snapshot, const Catalog& catalog) {
+  PMB_RETURN_IF_ERROR(CheckCatalog(mapping, catalog));
+  Assessment a;
+  a.snapshot = std::move(snapshot);
   // The groups are needed for nothing else (the desired state points at the users only).
-  a.desired = ResolveTakingGroups(a.snapshot, mapping, catalog, resolve);
+  a.desired = ResolveTakingGroups(a.snapshot, mapping, catalog, ResolveOptionsOf(config));
+  return a;
+}
+
+Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
+                                  DirectorySnapshot snapshot, IndexedGroups groups,
+                                  const Catalog& catalog) {
+  PMB_RETURN_IF_ERROR(CheckCatalog(mapping, catalog));
+  Assessment a;
+  a.snapshot = std::move(snapshot);
+  a.desired = ResolveIndexedGroups(a.snapshot, std::move(groups), mapping, catalog,
+                                   ResolveOptionsOf(config));
   return a;
 }
 

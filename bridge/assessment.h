@@ -8,6 +8,7 @@
 #include "bridge/directory_snapshot.h"
 #include "bridge/plan.h"
 #include "bridge/pm_state.h"
+#include "bridge/resolver.h"
 #include "bridge/safety.h"
 #include "bridge/status.h"
 
@@ -33,6 +34,12 @@ Result<Assessment> Assess(const Config& config, const Mapping& mapping, Director
 // must carry the same catalog.
 Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
                                   DirectorySnapshot snapshot, const Catalog& catalog);
+// The same, with the snapshot's groups already indexed (IndexGroups).
+Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
+                                  DirectorySnapshot snapshot, IndexedGroups groups,
+                                  const Catalog& catalog);
+// The resolver's options under `config`.
+ResolveOptions ResolveOptionsOf(const Config& config);
 // kKeep leaves `desired` whole (explain reads it); kGiveUp moves each person's fields into
 // the plan (a reconcile that applies the plan needs them only there).
 enum class DesiredAfterPlan { kKeep, kGiveUp };

@@ -1,8 +1,11 @@
 // The directory seam. connectors/directory implements it with libldap.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bridge/directory_snapshot.h"
 #include "bridge/status.h"
@@ -21,6 +24,21 @@ class DirectorySource {
   // size limit, missing anchor or incomplete page sequence fails the whole read: a short
   // list would look like departures.
   virtual Result<DirectorySnapshot> ReadSnapshot() = 0;
+
+  // Called with a read's groups once every one of them is read, to take them: work on them
+  // may start while the users, most of the read, still come in. Called again (with a
+  // fresh copy) if the read is retried.
+  using GroupsHandoff = std::function<void(std::vector<DirectoryGroup> groups)>;
+  // ReadSnapshot, handing the groups to `take_groups` instead of returning them (the
+  // snapshot's groups are then empty). They are handed over only if the read gets that
+  // far; the read fails as ReadSnapshot does, and a failed read's groups mean nothing.
+  // This default hands them over after the whole read.
+  virtual Result<DirectorySnapshot> ReadSnapshotHandingOverGroups(
+      const GroupsHandoff& take_groups) {
+    Result<DirectorySnapshot> snapshot = ReadSnapshot();
+    if (snapshot.ok()) take_groups(std::exchange(snapshot->groups, {}));
+    return snapshot;
+  }
 };
 
 // `password` is the bind password (empty for an anonymous bind). Refuses a plaintext

@@ -28,8 +28,12 @@ class MembershipIndex {
   // `mapping` must outlive the index (or be replaced with SetMapping first).
   MembershipIndex(const Mapping& mapping, bool nested);
 
+  // Not copied: the member map views DNs, and the memos point at group keys, in this
+  // index's own node-based group map. Moving keeps those nodes where they are.
   MembershipIndex(const MembershipIndex&) = delete;
   MembershipIndex& operator=(const MembershipIndex&) = delete;
+  MembershipIndex(MembershipIndex&&) = default;
+  MembershipIndex& operator=(MembershipIndex&&) = default;
 
   // After a reload: the rules change, the groups stay.
   void SetMapping(const Mapping& mapping, bool nested);
@@ -51,6 +55,8 @@ class MembershipIndex {
   // The members of group `dn`, or nullptr when there is no such group.
   const std::vector<std::string>* MembersOf(const std::string& dn) const;
   std::size_t group_count() const { return groups_.size(); }
+  // How many distinct DNs the groups list (people and, when nested, groups).
+  std::size_t member_count() const { return parents_.size(); }
 
   // The groups listing a member directly (keys of the group map), as one lookup finds
   // them: a full resolve asks both questions below of 100,000 people, and looks each up

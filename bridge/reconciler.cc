@@ -44,7 +44,15 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   // again under the lock. Either way the plan is made against what the lock holder sees.
   std::future<Result<VersionedState>> early =
       std::async(kAlongside, [this] { return database_.LoadVersionedState(); });
-  Result<DirectorySnapshot> snapshot = directory_.ReadSnapshot();
+  // The groups come first and are indexed on a thread of their own while the users, most
+  // of the read, come in.
+  std::future<IndexedGroups> indexed;
+  Result<DirectorySnapshot> snapshot = directory_.ReadSnapshotHandingOverGroups(
+      [this, &indexed](std::vector<DirectoryGroup> groups) {
+        indexed = std::async(kAlongside, [this, groups = std::move(groups)]() mutable {
+          return IndexGroups(std::move(groups), mapping_, ResolveOptionsOf(config_));
+        });
+      });
   Result<VersionedState> early_state = early.get();
   if (!snapshot.ok()) return snapshot.status();
 
@@ -64,7 +72,9 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   Result<Catalog> catalog = current ? current->catalog : (*txn)->LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   Result<Assessment> assessment =
-      ResolveAgainst(config_, mapping_, std::move(snapshot).value(), *catalog);
+      indexed.valid()
+          ? ResolveAgainst(config_, mapping_, std::move(snapshot).value(), indexed.get(), *catalog)
+          : ResolveAgainst(config_, mapping_, std::move(snapshot).value(), *catalog);
   if (!assessment.ok()) return assessment.status();
   if (!current) {
     Result<CurrentState> loaded = (*txn)->LoadCurrentState();

@@ -352,6 +352,21 @@ DesiredState ResolveTakingGroups(DirectorySnapshot& snapshot, const Mapping& map
                         slots.valid() ? slots.get() : std::vector<Entitlement>());
 }
 
+IndexedGroups IndexGroups(std::vector<DirectoryGroup> groups, const Mapping& mapping,
+                          const ResolveOptions& options) {
+  IndexedGroups out{MembershipIndex(mapping, options.nested_groups), {}};
+  for (DirectoryGroup& g : groups) out.index.PutGroup(g.dn, std::move(g.members));
+  groups = std::vector<DirectoryGroup>();
+  if (UseTwoThreads(out.index.member_count())) out.slots.resize(out.index.member_count());
+  return out;
+}
+
+DesiredState ResolveIndexedGroups(const DirectorySnapshot& snapshot, IndexedGroups groups,
+                                  const Mapping& mapping, const Catalog& catalog,
+                                  const ResolveOptions& options) {
+  return ResolveIndexed(snapshot, groups.index, mapping, catalog, options, std::move(groups.slots));
+}
+
 DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,
                            const MembershipIndex& index, const Mapping& mapping,
                            const Catalog& catalog, const ResolveOptions& options) {

@@ -29,6 +29,20 @@ DesiredState Resolve(const DirectorySnapshot& snapshot, const Mapping& mapping,
 DesiredState ResolveTakingGroups(DirectorySnapshot& snapshot, const Mapping& mapping,
                                  const Catalog& catalog, const ResolveOptions& options);
 
+// A full read's groups, indexed, with a slot for each person who may be entitled (one per
+// member of a group) to build the entitlements in: IndexGroups makes them on a thread of
+// its own while the users, most of a read, still come in.
+struct IndexedGroups {
+  MembershipIndex index;
+  std::vector<Entitlement> slots;
+};
+IndexedGroups IndexGroups(std::vector<DirectoryGroup> groups, const Mapping& mapping,
+                          const ResolveOptions& options);
+// Resolve, with the snapshot's groups already in `groups` (the snapshot's own are ignored).
+DesiredState ResolveIndexedGroups(const DirectorySnapshot& snapshot, IndexedGroups groups,
+                                  const Mapping& mapping, const Catalog& catalog,
+                                  const ResolveOptions& options);
+
 // Resolve for `users` alone, against the groups in `index` (a complete view of the
 // directory's groups). The unique-login rule is applied among `users` only, so the caller
 // passes every user who shares a login with one of them (the daemon's per-person path).

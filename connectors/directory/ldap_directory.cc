@@ -28,29 +28,38 @@ Status LdapDirectory::Connect() {
   return Status::Ok();
 }
 
-Result<DirectorySnapshot> LdapDirectory::ReadSnapshot() {
+Result<DirectorySnapshot> LdapDirectory::ReadSnapshot() { return Read(nullptr); }
+
+Result<DirectorySnapshot> LdapDirectory::ReadSnapshotHandingOverGroups(
+    const GroupsHandoff& take_groups) {
+  return Read(&take_groups);
+}
+
+Result<DirectorySnapshot> LdapDirectory::Read(const GroupsHandoff* take_groups) {
   const bool reusing = connection_ != nullptr && !connection_->broken();
   PMB_RETURN_IF_ERROR(Connect());
-  Result<DirectorySnapshot> snapshot = ReadOnce();
+  Result<DirectorySnapshot> snapshot = ReadOnce(take_groups);
   if (!snapshot.ok() && reusing && connection_->broken()) {
     // The server dropped a connection that sat idle since the last read (a restart, an
     // idle timeout): one fresh connection decides. A read is all or nothing, so retrying
     // cannot mix two half reads.
     PMB_RETURN_IF_ERROR(Connect());
-    snapshot = ReadOnce();
+    snapshot = ReadOnce(take_groups);
   }
   if (!snapshot.ok() && connection_->broken()) connection_.reset();
   return snapshot;
 }
 
-Result<DirectorySnapshot> LdapDirectory::ReadOnce() {
+Result<DirectorySnapshot> LdapDirectory::ReadOnce(const GroupsHandoff* take_groups) {
   DirectorySnapshot snapshot;
-  snapshot.users.reserve(last_user_count_);
   snapshot.groups.reserve(last_group_count_);
-  PMB_RETURN_IF_ERROR(ReadUsers(*connection_, config_, clock_.Now(), &snapshot));
   PMB_RETURN_IF_ERROR(ReadGroups(*connection_, config_, &snapshot));
+  const std::size_t groups = snapshot.groups.size();
+  if (take_groups != nullptr) (*take_groups)(std::exchange(snapshot.groups, {}));
+  snapshot.users.reserve(last_user_count_);
+  PMB_RETURN_IF_ERROR(ReadUsers(*connection_, config_, clock_.Now(), &snapshot));
   last_user_count_ = snapshot.users.size();
-  last_group_count_ = snapshot.groups.size();
+  last_group_count_ = groups;
   return snapshot;
 }
 

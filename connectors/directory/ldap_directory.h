@@ -1,5 +1,5 @@
 // The libldap DirectorySource: one connection, opened on first use and reopened after it
-// broke, from which each ReadSnapshot reads the users, then the groups. Not thread-safe: one
+// broke, from which each ReadSnapshot reads the groups, then the users. Not thread-safe: one
 // caller at a time.
 #pragma once
 
@@ -23,9 +23,14 @@ class LdapDirectory final : public DirectorySource {
 
   Status Connect() override;
   Result<DirectorySnapshot> ReadSnapshot() override;
+  // The groups are read first (about a tenth of the read), then handed over.
+  Result<DirectorySnapshot> ReadSnapshotHandingOverGroups(
+      const GroupsHandoff& take_groups) override;
 
  private:
-  Result<DirectorySnapshot> ReadOnce();
+  // `take_groups`: as ReadSnapshotHandingOverGroups; null keeps the groups in the snapshot.
+  Result<DirectorySnapshot> Read(const GroupsHandoff* take_groups);
+  Result<DirectorySnapshot> ReadOnce(const GroupsHandoff* take_groups);
 
   DirectoryConfig config_;
   std::string password_;

@@ -125,6 +125,50 @@ TEST_F(LdapSnapshotTest, ConnectIsIdempotentAndReadsRepeat) {
   }
 }
 
+// A reconcile takes the groups as soon as they are read, to index them while the users
+// come in: the same groups as a plain read, handed over once, and none left in the snapshot.
+TEST_F(LdapSnapshotTest, GroupsAreHandedOverBeforeTheUsersAreRead) {
+  Result<DirectorySnapshot> plain = ReadClinic(Config());
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectory(Config(), kServicePassword);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+
+  std::vector<std::vector<DirectoryGroup>> handed;
+  Result<DirectorySnapshot> snapshot =
+      (*directory)->ReadSnapshotHandingOverGroups([&handed](std::vector<DirectoryGroup> groups) {
+        handed.push_back(std::move(groups));
+      });
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->users.size(), 8u);
+  EXPECT_TRUE(snapshot->groups.empty());
+  ASSERT_EQ(handed.size(), 1u);
+  ASSERT_EQ(handed[0].size(), plain->groups.size());
+  for (const DirectoryGroup& group : handed[0]) {
+    const DirectoryGroup* same = FindGroup(*plain, group.dn);
+    ASSERT_NE(same, nullptr) << group.dn;
+    EXPECT_EQ(group.anchor, same->anchor);
+    EXPECT_EQ(Sorted(group.members), Sorted(same->members)) << group.dn;
+  }
+}
+
+// The groups come first: a users read that fails after them still fails the whole read.
+TEST_F(LdapSnapshotTest, AUsersReadFailingAfterTheGroupsHandedOverFailsTheRead) {
+  DirectoryConfig config = Config();
+  config.users.base_dn = "ou=nobody,dc=clinic,dc=example";
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectory(config, kServicePassword);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  int handed = 0;
+  Result<DirectorySnapshot> snapshot =
+      (*directory)->ReadSnapshotHandingOverGroups([&handed](std::vector<DirectoryGroup>) {
+        ++handed;
+      });
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
+  EXPECT_NE(snapshot.status().message().find("No such object"), std::string::npos)
+      << snapshot.status().message();
+  EXPECT_EQ(handed, 1);
+}
+
 TEST_F(LdapSnapshotTest, EntryWithoutLoginIsKeptWithEmptyLogin) {
   server_->Add(
       "dn: cn=Temp Worker,ou=people,dc=clinic,dc=example\n"
@@ -140,18 +184,28 @@ TEST_F(LdapSnapshotTest, EntryWithoutLoginIsKeptWithEmptyLogin) {
 }
 
 TEST_F(LdapSnapshotTest, EntryWithoutAnchorFailsTheWholeRead) {
-  // As if an ACL hid the anchor of everyone but alice.
-  server_->Modify(
+  // As if an ACL hid the anchor of everyone but alice; the groups, read first, have theirs.
+  std::string ldif =
       "dn: uid=alice,ou=people,dc=clinic,dc=example\nchangetype: modify\n"
-      "add: employeeNumber\nemployeeNumber: 1001\n");
+      "add: description\ndescription: 1001\n\n";
+  int number = 2000;
+  for (const char* cn : {"pm-front-desk", "front-desk-temps", "pm-billing", "pm-nurses",
+                         "pm-admins", "staff-social"}) {
+    ldif += std::string("dn: cn=") + cn +
+            ",ou=groups,dc=clinic,dc=example\nchangetype: modify\nadd: description\n"
+            "description: " +
+            std::to_string(++number) + "\n\n";
+  }
+  server_->Modify(ldif);
   DirectoryConfig config = Config();
-  config.users.attributes.anchor = "employeeNumber";
+  config.users.attributes.anchor = "description";
   Result<DirectorySnapshot> snapshot = ReadClinic(config);
   ASSERT_FALSE(snapshot.ok());
   EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
-  EXPECT_NE(snapshot.status().message().find("no employeeNumber value"), std::string::npos)
+  EXPECT_NE(snapshot.status().message().find("no description value"), std::string::npos)
       << snapshot.status().message();
-  EXPECT_NE(snapshot.status().message().find(",ou=people,dc=clinic,dc=example"), std::string::npos);
+  EXPECT_NE(snapshot.status().message().find(",ou=people,dc=clinic,dc=example"), std::string::npos)
+      << snapshot.status().message();
 }
 
 TEST_F(LdapSnapshotTest, FilterWithEscapedValueSelectsExactlyThatUser) {

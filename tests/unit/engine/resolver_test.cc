@@ -114,6 +114,55 @@ TEST(ResolverTest, AResolveOnTwoThreadsEqualsOnePersonAtATime) {
   }
 }
 
+// A reconcile indexes the groups while the users are still being read: resolving against
+// that index gives what resolving the whole snapshot gives, on one thread and on two.
+TEST(ResolverTest, GroupsIndexedAheadResolveAsTheWholeSnapshotDoes) {
+  for (int people : {40, 30000}) {
+    ClinicBuilder b;
+    b.Member("pm-front-desk", "group:front-desk-temps");
+    const char* groups[] = {"pm-front-desk", "pm-billing", "pm-nurses", "front-desk-temps"};
+    for (int i = 0; i < people; ++i) {
+      const std::string uid = "user" + std::to_string(i);
+      b.Person(uid);
+      if (i % 7 != 0) b.Member(groups[i % 4], uid);  // every seventh is in no group
+      if (i % 3 == 0) b.Member(groups[(i + 1) % 4], uid);
+    }
+    b.Person("dup", "dup-1").Member("pm-billing", "dup");
+    b.Person("DUP", "dup-2").Member("pm-nurses", "DUP");
+    ResolveOptions options;
+    const Catalog catalog = ClinicBuilder::ClinicCatalog();
+    const DesiredState whole = Resolve(b.snapshot(), b.mapping(), catalog, options);
+
+    DirectorySnapshot users_only = b.snapshot();
+    std::vector<DirectoryGroup> groups_read = std::move(users_only.groups);
+    users_only.groups.clear();
+    const DesiredState ahead =
+        ResolveIndexedGroups(users_only, IndexGroups(std::move(groups_read), b.mapping(), options),
+                             b.mapping(), catalog, options);
+
+    ASSERT_EQ(ahead.entitled.size(), whole.entitled.size()) << people;
+    for (std::size_t i = 0; i < whole.entitled.size(); ++i) {
+      const Entitlement& w = whole.entitled[i];
+      const Entitlement& a = ahead.entitled[i];
+      EXPECT_EQ(a.user->dn, w.user->dn);
+      EXPECT_EQ(a.fields, w.fields) << w.user->dn;
+      ASSERT_EQ(a.grants.size(), w.grants.size()) << w.user->dn;
+      for (std::size_t g = 0; g < w.grants.size(); ++g) {
+        EXPECT_EQ(a.grants[g].ToString(), w.grants[g].ToString()) << w.user->dn;
+      }
+    }
+    ASSERT_EQ(ahead.ineligible.size(), whole.ineligible.size());
+    for (std::size_t i = 0; i < whole.ineligible.size(); ++i) {
+      EXPECT_EQ(ahead.ineligible[i].user->dn, whole.ineligible[i].user->dn);
+      EXPECT_EQ(ahead.ineligible[i].reason, whole.ineligible[i].reason);
+    }
+    ASSERT_EQ(ahead.conflicts.size(), 1u);
+    EXPECT_EQ(ahead.conflicts[0].dns, whole.conflicts[0].dns);
+    EXPECT_EQ(ahead.untouchable_anchors, whole.untouchable_anchors);
+    EXPECT_EQ(ahead.warnings, whole.warnings);
+  }
+}
+
 // The eligibility pass is split between two threads as well: the ineligible and their
 // reasons still come out in directory order, from both sides of the split.
 TEST(ResolverTest, IneligiblePeopleComeOutInDirectoryOrderOnTwoThreads) {
