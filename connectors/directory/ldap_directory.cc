@@ -50,13 +50,20 @@ Result<DirectorySnapshot> LdapDirectory::Read(const GroupsHandoff* take_groups) 
   return snapshot;
 }
 
+std::size_t LdapDirectory::UsersToReserve(const std::vector<DirectoryGroup>& groups) const {
+  if (last_user_count_ != 0) return last_user_count_;
+  std::size_t member_values = 0;
+  for (const DirectoryGroup& group : groups) member_values += group.members.size();
+  return std::min(member_values, kMostUsersReservedFromGroups);
+}
+
 Result<DirectorySnapshot> LdapDirectory::ReadOnce(const GroupsHandoff* take_groups) {
   DirectorySnapshot snapshot;
   snapshot.groups.reserve(last_group_count_);
   PMB_RETURN_IF_ERROR(ReadGroups(*connection_, config_, &snapshot));
   const std::size_t groups = snapshot.groups.size();
+  snapshot.users.reserve(UsersToReserve(snapshot.groups));
   if (take_groups != nullptr) (*take_groups)(std::exchange(snapshot.groups, {}));
-  snapshot.users.reserve(last_user_count_);
   PMB_RETURN_IF_ERROR(ReadUsers(*connection_, config_, clock_.Now(), &snapshot));
   last_user_count_ = snapshot.users.size();
   last_group_count_ = groups;
