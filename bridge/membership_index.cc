@@ -13,7 +13,7 @@ void MembershipIndex::SetMapping(const Mapping& mapping, bool nested) {
   rules_.clear();
   for (const GroupRule& rule : mapping.groups) rules_.emplace(rule.dn, &rule);
   nested_ = nested;
-  rules_above_.clear();
+  rules_of_.clear();
 }
 
 void MembershipIndex::Link(const std::string* group, const std::vector<std::string>& members) {
@@ -48,14 +48,14 @@ void MembershipIndex::PutGroup(const std::string& dn, std::vector<std::string> m
   if (!inserted) Unlink(&it->first, it->second);
   it->second = std::move(members);
   Link(&it->first, it->second);
-  rules_above_.clear();
+  rules_of_.clear();
 }
 
 void MembershipIndex::RemoveGroup(const std::string& dn) {
   auto it = groups_.find(dn);
   if (it == groups_.end()) return;
   Unlink(&it->first, it->second);
-  rules_above_.clear();
+  rules_of_.clear();
   groups_.erase(it);
 }
 
@@ -84,7 +84,7 @@ void MembershipIndex::DropMember(const std::string& member_dn) {
 }
 
 void MembershipIndex::Clear() {
-  rules_above_.clear();
+  rules_of_.clear();
   parents_.Clear();
   groups_.clear();
 }
@@ -94,17 +94,20 @@ const std::vector<std::string>* MembershipIndex::MembersOf(const std::string& dn
   return it == groups_.end() ? nullptr : &it->second;
 }
 
-const std::vector<const GroupRule*>& MembershipIndex::RulesAbove(const std::string* group) const {
-  auto cached = rules_above_.find(group);
-  if (cached != rules_above_.end()) return cached->second;
-  std::vector<const GroupRule*> rules;
+const MembershipIndex::GroupRules& MembershipIndex::RulesOf(const std::string* group) const {
+  auto cached = rules_of_.find(group);
+  if (cached != rules_of_.end()) return cached->second;
+  GroupRules rules;
   std::vector<const std::string*> stack{group};
   std::unordered_set<const std::string*> visited{group};
   while (!stack.empty()) {
     const std::string* current = stack.back();
     stack.pop_back();
     auto rule = rules_.find(*current);
-    if (rule != rules_.end()) rules.push_back(rule->second);
+    if (rule != rules_.end()) {
+      if (current == group) rules.own = rule->second;
+      rules.all.push_back(rule->second);
+    }
     if (!nested_) continue;
     const MemberTable::Entry* up = parents_.Find(*current);
     if (up == nullptr) continue;
@@ -112,7 +115,7 @@ const std::vector<const GroupRule*>& MembershipIndex::RulesAbove(const std::stri
       if (visited.insert(parent).second) stack.push_back(parent);
     }
   }
-  return rules_above_.emplace(group, std::move(rules)).first->second;
+  return rules_of_.emplace(group, std::move(rules)).first->second;
 }
 
 const MembershipIndex::DirectGroups* MembershipIndex::DirectGroupsOf(
@@ -133,11 +136,11 @@ std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const DirectGroups
   };
   // Direct memberships first: "member of X" reads better than "through Y" when both hold.
   for (const std::string* group : direct) {
-    auto rule = rules_.find(*group);
-    if (rule != rules_.end() && !granted(rule->second)) out.push_back({rule->second, {}});
+    const GroupRule* own = RulesOf(group).own;
+    if (own != nullptr && !granted(own)) out.push_back({own, {}});
   }
   for (const std::string* group : direct) {
-    for (const GroupRule* rule : RulesAbove(group)) {
+    for (const GroupRule* rule : RulesOf(group).all) {
       if (!granted(rule)) out.push_back({rule, *group});
     }
   }
@@ -145,7 +148,7 @@ std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const DirectGroups
 }
 
 void MembershipIndex::PrepareForConcurrentReads() const {
-  for (const auto& [dn, members] : groups_) RulesAbove(&dn);
+  for (const auto& [dn, members] : groups_) RulesOf(&dn);
 }
 
 std::vector<std::string> MembershipIndex::GroupDns() const {
@@ -158,7 +161,7 @@ std::vector<std::string> MembershipIndex::GroupDns() const {
 bool MembershipIndex::InAnyMappedGroup(const DirectGroups* direct) const {
   if (direct == nullptr) return false;
   return std::any_of(direct->begin(), direct->end(),
-                     [this](const std::string* group) { return !RulesAbove(group).empty(); });
+                     [this](const std::string* group) { return !RulesOf(group).all.empty(); });
 }
 
 void MembershipIndex::ForEachMemberBelow(

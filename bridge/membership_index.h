@@ -96,9 +96,16 @@ class MembershipIndex {
 
   void Link(const std::string* group, const std::vector<std::string>& members);
   void Unlink(const std::string* group, const std::vector<std::string>& members);
-  // The rules of `group` and, when nested, of every group above it. Memoised until the
-  // groups or the mapping change.
-  const std::vector<const GroupRule*>& RulesAbove(const std::string* group) const;
+  // What the mapping says of a group: its own rule, found by the group's DN once, not
+  // for each of its 100,000 members; and the rules of it and, when nested, of every group
+  // above it.
+  struct GroupRules {
+    const GroupRule* own = nullptr;
+    std::vector<const GroupRule*> all;  // `own` first, then those of the groups above
+  };
+  // The rules of `group` (a key of groups_). Memoised until the groups or the mapping
+  // change.
+  const GroupRules& RulesOf(const std::string* group) const;
 
   std::unordered_map<std::string, const GroupRule*> rules_;
   bool nested_;
@@ -107,7 +114,7 @@ class MembershipIndex {
   // those groups, not a copy: at 100k people that is 100,000 strings fewer. Unlink points
   // it at another group's copy before a list goes away.
   MemberTable parents_;
-  mutable std::unordered_map<const std::string*, std::vector<const GroupRule*>> rules_above_;
+  mutable std::unordered_map<const std::string*, GroupRules> rules_of_;
 };
 
 }  // namespace pmbridge
