@@ -4,6 +4,7 @@
 // not a hash node each.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -19,6 +20,9 @@ class AccountsById {
 
   // nullptr when there is no account `user_id` (the first one, should user_ids repeat).
   const PmAccount* Find(std::int64_t user_id) const;
+  // The same, for ids asked mostly in ascending order (links and accounts are both read in
+  // user_id order): `cursor`, 0 for the first question, keeps the place between them.
+  const PmAccount* FindFrom(std::int64_t user_id, std::size_t& cursor) const;
 
  private:
   std::vector<std::pair<std::int64_t, const PmAccount*>> ids_;

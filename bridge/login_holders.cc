@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bridge/galloping_search.h"
 #include "bridge/resolver.h"
 
 namespace pmbridge {
@@ -24,23 +25,9 @@ LoginHolders::LoginHolders(const std::vector<PmAccount>& accounts) {
 }
 
 const PmAccount* LoginHolders::FirstHolder(std::string_view folded) {
-  const std::size_t size = by_login_.size();
-  std::size_t low = 0, high = size;
-  if (cursor_ == 0 || by_login_[cursor_ - 1].first < folded) {
-    // Everything before the cursor is less: gallop forward from it to bound the search.
-    low = cursor_;
-    std::size_t step = 1;
-    while (low + step < size && by_login_[low + step - 1].first < folded) {
-      low += step;
-      step *= 2;
-    }
-    high = std::min(size, low + step);
-  }
-  auto it = std::lower_bound(by_login_.begin() + static_cast<std::ptrdiff_t>(low),
-                             by_login_.begin() + static_cast<std::ptrdiff_t>(high), folded,
-                             [](const std::pair<std::string, const PmAccount*>& entry,
-                                std::string_view login) { return entry.first < login; });
-  cursor_ = static_cast<std::size_t>(it - by_login_.begin());
+  auto it = GallopingLowerBound(by_login_.begin(), by_login_.end(), cursor_, folded,
+                                [](const std::pair<std::string, const PmAccount*>& entry,
+                                   std::string_view login) { return entry.first < login; });
   return it != by_login_.end() && it->first == folded ? it->second : nullptr;
 }
 

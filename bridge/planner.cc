@@ -89,8 +89,9 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
   const AccountsById accounts_by_id(current.accounts);
   std::vector<const PmAccount*> link_account(current.links.size());
   std::vector<char> managed(current.accounts.size());
+  std::size_t by_id_cursor = 0;
   for (std::size_t i = 0; i < current.links.size(); ++i) {
-    link_account[i] = accounts_by_id.Find(current.links[i].user_id);
+    link_account[i] = accounts_by_id.FindFrom(current.links[i].user_id, by_id_cursor);
     if (link_account[i] != nullptr) managed[link_account[i] - current.accounts.data()] = 1;
   }
   LoginHolders login_holders(current.accounts);

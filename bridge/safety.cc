@@ -36,8 +36,9 @@ int SuperUsersAfter(const Plan& plan, const CurrentState& current, const Account
     std::sort(unchanged.begin(), unchanged.end());
   }
   unchanged.erase(std::unique(unchanged.begin(), unchanged.end()), unchanged.end());
+  std::size_t cursor = 0;
   for (std::int64_t id : unchanged) {
-    const PmAccount* account = accounts.Find(id);
+    const PmAccount* account = accounts.FindFrom(id, cursor);
     if (account != nullptr && ActiveSuperUser(account->fields)) ++count;
   }
   return count;
@@ -57,9 +58,10 @@ SafetyVerdict CheckSafety(const Plan& plan, const CurrentState& current,
 
   const AccountsById accounts(current.accounts);
   int managed = 0, managed_active = 0;
+  std::size_t cursor = 0;
   for (const AccountLink& l : current.links) {
     ++managed;
-    const PmAccount* account = accounts.Find(l.user_id);
+    const PmAccount* account = accounts.FindFrom(l.user_id, cursor);
     if (account != nullptr && account->fields.active) ++managed_active;
   }
 

@@ -45,6 +45,25 @@ TEST(PlanLookupsTest, AccountsByIdFindTheFirstAccountOfAnId) {
   }
 }
 
+// Ids asked in ascending order (links read in user_id order) gallop from the last answer;
+// in descending or shuffled order FindFrom still answers as Find does.
+TEST(PlanLookupsTest, AccountsByIdFindFromAnswersAsFindInAnyOrder) {
+  std::mt19937 random(11);
+  const std::vector<PmAccount> accounts = Accounts(500, random);
+  const AccountsById by_id(accounts);
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id = -1; id < 1600; id += 1 + static_cast<std::int64_t>(random() % 5)) {
+    ids.push_back(id);
+  }
+  std::vector<std::int64_t> descending(ids.rbegin(), ids.rend());
+  std::vector<std::int64_t> shuffled = ids;
+  std::shuffle(shuffled.begin(), shuffled.end(), random);
+  for (const std::vector<std::int64_t>* order : {&ids, &descending, &shuffled}) {
+    std::size_t cursor = 0;
+    for (std::int64_t id : *order) EXPECT_EQ(by_id.FindFrom(id, cursor), by_id.Find(id)) << id;
+  }
+}
+
 TEST(PlanLookupsTest, LoginHoldersAnswerLikeAScanInAnyOrderOfQuestions) {
   std::mt19937 random(11);
   for (bool sorted : {true, false}) {
