@@ -4,6 +4,11 @@
 #include <unordered_set>
 
 namespace pmbridge {
+namespace {
+
+bool ByDn(const std::string* a, const std::string* b) { return *a < *b; }
+
+}  // namespace
 
 MembershipIndex::MembershipIndex(const Mapping& mapping, bool nested) {
   SetMapping(mapping, nested);
@@ -18,7 +23,8 @@ void MembershipIndex::SetMapping(const Mapping& mapping, bool nested) {
 
 void MembershipIndex::Link(const std::string* group, const std::vector<std::string>& members) {
   for (const std::string& member : members) {
-    parents_.FindOrAdd(member).groups.push_back(group);
+    DirectGroups& groups = parents_.FindOrAdd(member).groups;
+    groups.insert(std::upper_bound(groups.begin(), groups.end(), group, ByDn), group);
   }
 }
 
@@ -127,9 +133,7 @@ const MembershipIndex::DirectGroups* MembershipIndex::DirectGroupsOf(
 std::vector<MappedMembership> MembershipIndex::MappedGroupsOf(const DirectGroups* groups) const {
   std::vector<MappedMembership> out;
   if (groups == nullptr) return out;
-  DirectGroups direct = *groups;
-  std::sort(direct.begin(), direct.end(),
-            [](const std::string* a, const std::string* b) { return *a < *b; });
+  const DirectGroups& direct = *groups;  // in DN order
   auto granted = [&out](const GroupRule* rule) {
     return std::any_of(out.begin(), out.end(),
                        [rule](const MappedMembership& m) { return m.rule == rule; });

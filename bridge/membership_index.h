@@ -58,10 +58,10 @@ class MembershipIndex {
   // How many distinct DNs the groups list (people and, when nested, groups).
   std::size_t member_count() const { return parents_.size(); }
 
-  // The groups listing a member directly (keys of the group map), as one lookup finds
-  // them: a full resolve asks both questions below of 100,000 people, and looks each up
-  // once. Valid until the index changes. A person is in a handful of groups: the list
-  // lives in the index's entry, not on the heap.
+  // The groups listing a member directly (keys of the group map, in DN order), as one
+  // lookup finds them: a full resolve asks both questions below of 100,000 people, and
+  // looks each up once. Valid until the index changes. A person is in a handful of groups:
+  // the list lives in the index's entry, not on the heap.
   using DirectGroups = MemberTable::Groups;
   // nullptr when no group lists `member_dn`.
   const DirectGroups* DirectGroupsOf(const std::string& member_dn) const;

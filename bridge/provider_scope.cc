@@ -1,6 +1,8 @@
 #include "bridge/provider_scope.h"
 
 #include <algorithm>
+#include <cassert>
+#include <functional>
 #include <iterator>
 
 namespace pmbridge {
@@ -14,6 +16,11 @@ ProviderScope ProviderScope::All() {
 ProviderScope ProviderScope::Selected(std::vector<std::string> codes) {
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return SelectedSorted(std::move(codes));
+}
+
+ProviderScope ProviderScope::SelectedSorted(std::vector<std::string> codes) {
+  assert(std::adjacent_find(codes.begin(), codes.end(), std::greater_equal<>()) == codes.end());
   ProviderScope s;
   s.codes_ = std::move(codes);
   return s;

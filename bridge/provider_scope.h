@@ -12,6 +12,8 @@ class ProviderScope {
   static ProviderScope All();
   // `codes` in any order, duplicates allowed.
   static ProviderScope Selected(std::vector<std::string> codes);
+  // `codes` already sorted and distinct (a resolve's union is made so).
+  static ProviderScope SelectedSorted(std::vector<std::string> codes);
 
   // Union; `all` wins.
   void Merge(const ProviderScope& other);
