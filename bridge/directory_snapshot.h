@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ struct DirectoryGroup {
   std::string dn;                    // normal form
   std::vector<std::string> members;  // member attribute values, normal form
 };
+
+// How many member values `groups` list in all: a bound on their distinct members, which a
+// full read sizes its lists from before it knows them.
+inline std::size_t MemberValues(const std::vector<DirectoryGroup>& groups) {
+  std::size_t values = 0;
+  for (const DirectoryGroup& group : groups) values += group.members.size();
+  return values;
+}
 
 struct DirectorySnapshot {
   std::vector<DirectoryUser> users;

@@ -363,9 +363,7 @@ IndexedGroups IndexGroups(std::vector<DirectoryGroup> groups, const Mapping& map
   // The distinct members are not known before they are indexed. People are in a few groups
   // each: a quarter of the member values is close, where growing from nothing would rebuild
   // the member map 17 times on the way to 100k people. Too small, it doubles once or twice.
-  std::size_t member_values = 0;
-  for (const DirectoryGroup& g : groups) member_values += g.members.size();
-  out.index.Reserve(member_values / 4);
+  out.index.Reserve(MemberValues(groups) / 4);
   for (DirectoryGroup& g : groups) out.index.PutGroup(g.dn, std::move(g.members));
   groups = std::vector<DirectoryGroup>();
   if (UseTwoThreads(out.index.member_count())) out.slots.resize(out.index.member_count());

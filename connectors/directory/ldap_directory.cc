@@ -52,9 +52,7 @@ Result<DirectorySnapshot> LdapDirectory::Read(const GroupsHandoff* take_groups) 
 
 std::size_t LdapDirectory::UsersToReserve(const std::vector<DirectoryGroup>& groups) const {
   if (last_user_count_ != 0) return last_user_count_;
-  std::size_t member_values = 0;
-  for (const DirectoryGroup& group : groups) member_values += group.members.size();
-  return std::min(member_values, kMostUsersReservedFromGroups);
+  return std::min(MemberValues(groups), kMostUsersReservedFromGroups);
 }
 
 Result<DirectorySnapshot> LdapDirectory::ReadOnce(const GroupsHandoff* take_groups) {
