@@ -12,7 +12,7 @@ nlohmann::ordered_json AccountFieldsToJson(const AccountFields& f) {
     rights[module] = std::move(list);
   }
   nlohmann::ordered_json providers = nlohmann::ordered_json::array();
-  for (const std::string& code : f.providers.codes()) providers.push_back(code);
+  for (std::string_view code : f.providers.codes()) providers.push_back(code);
   return {{"login", f.login},
           {"last_name", f.last_name},
           {"first_name", f.first_name},

@@ -112,7 +112,9 @@ std::optional<Explanation> Explain(const std::string& login, const Assessment& a
         m.masks.push_back(mask);
       }
       if (g.rule->providers.all()) providers["all providers"].push_back(g);
-      for (const std::string& code : g.rule->providers.codes()) providers[code].push_back(g);
+      for (std::string_view code : g.rule->providers.codes()) {
+        providers[std::string(code)].push_back(g);
+      }
       if (role.super_user) super_user.push_back(g);
       if (role.access_security) access_security.push_back(g);
     }

@@ -14,8 +14,9 @@
 namespace pmbridge {
 
 struct Catalog {
-  std::set<std::string> modules;                  // pm_modules.code
-  std::map<std::string, std::int64_t> providers;  // pm_providers.code -> provider_id
+  std::set<std::string> modules;  // pm_modules.code
+  // pm_providers.code -> provider_id, found by view too
+  std::map<std::string, std::int64_t, std::less<>> providers;
 };
 
 // The fields of a PM account the bridge owns. `providers.all()` is pm_users.all_providers;

@@ -93,7 +93,7 @@ ProviderScope UnionOfProviders(const std::vector<MappedMembership>& memberships,
   }
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-  return ProviderScope::SelectedSorted(std::vector<std::string>(codes.begin(), codes.end()));
+  return ProviderScope::SelectedSorted(codes);
 }
 
 // The entitlement of `person`: the union of the roles and provider scopes of every mapped

@@ -38,7 +38,8 @@ Diagnostics CheckMappingAgainstCatalog(const Mapping& mapping, const Catalog& ca
   }
   for (const GroupRule& rule : mapping.groups) {
     if (rule.providers.all()) continue;
-    for (const std::string& code : rule.providers.codes()) {
+    for (std::string_view view : rule.providers.codes()) {
+      const std::string code(view);
       if (catalog.providers.count(code) != 0) continue;
       auto at = rule.provider_where.find(code);
       diagnostics.Error(at != rule.provider_where.end() ? at->second : rule.where, "providers",

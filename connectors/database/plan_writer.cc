@@ -26,10 +26,10 @@ Status CheckChange(const Change& change, const Catalog& catalog) {
                             " with an empty login (anchor " + Quoted(change.anchor) + ")");
   }
   if (!change.after.providers.all()) {
-    for (const std::string& code : change.after.providers.codes()) {
+    for (std::string_view code : change.after.providers.codes()) {
       if (catalog.providers.count(code) == 0) {
-        return Status::Database("unknown provider code " + Quoted(code) + " for " + who +
-                                ": pm_providers has no such code");
+        return Status::Database("unknown provider code " + Quoted(std::string(code)) + " for " +
+                                who + ": pm_providers has no such code");
       }
     }
   }
@@ -163,8 +163,8 @@ class BatchBuilder {
 
   void AddProviders(std::int64_t user_id, const AccountFields& f, RowBatch& batch) {
     if (f.providers.all()) return;  // all_providers = 1 stands for every provider
-    for (const std::string& code : f.providers.codes()) {
-      batch.providers.push_back({user_id, catalog_.providers.at(code)});
+    for (std::string_view code : f.providers.codes()) {
+      batch.providers.push_back({user_id, catalog_.providers.find(code)->second});
     }
   }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -156,21 +157,25 @@ void ReadRights(RowCursor& rows, std::vector<PmAccount>& accounts) {
 void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccount>& accounts) {
   std::unordered_map<std::int64_t, const std::string*> code_of;
   for (const auto& [code, id] : catalog.providers) code_of[id] = &code;
-  std::vector<const std::string*> gathered;
+  std::vector<std::string_view> gathered;
   ReadRunsByAccount(
       rows, accounts,
       [&](RowCursor& row) {
         auto code = code_of.find(row.Int(1));
-        if (code != code_of.end()) gathered.push_back(code->second);
+        if (code != code_of.end()) gathered.push_back(*code->second);
       },
       [&](PmAccount& account) {
         ProviderScope& scope = account.fields.providers;
         // all_providers = 1 wins over stray rows, as the PM screens show "All Providers".
         if (!scope.all() && !gathered.empty()) {
-          std::vector<std::string> codes = scope.codes();
-          codes.reserve(codes.size() + gathered.size());
-          for (const std::string* code : gathered) codes.push_back(*code);
-          scope = ProviderScope::Selected(std::move(codes));
+          std::sort(gathered.begin(), gathered.end());
+          gathered.erase(std::unique(gathered.begin(), gathered.end()), gathered.end());
+          ProviderScope these = ProviderScope::SelectedSorted(gathered);
+          if (scope.empty()) {
+            scope = std::move(these);
+          } else {
+            scope.Merge(these);  // rows of one account in two runs
+          }
         }
         gathered.clear();
       });

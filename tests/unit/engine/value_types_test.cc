@@ -3,6 +3,11 @@
 // the behaviour the rest of the bridge relies on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "bridge/optional_fields.h"
 #include "bridge/provider_scope.h"
 #include "bridge/right_set.h"
@@ -122,6 +127,25 @@ TEST(ProviderScopeTest, MergeIsAUnionAndAllWins) {
   EXPECT_TRUE(s.codes().empty());
   s.Merge(ProviderScope::Selected({"DRJONES"}));
   EXPECT_EQ(s.ToString(), "all");
+}
+
+TEST(ProviderScopeTest, CodesOfAnyLengthAndBytesComeBackAsGiven) {
+  // Packed with their lengths: long codes take more than one length byte, and no byte of a
+  // code (a NUL, UTF-8) is taken for a separator.
+  const std::string nul("DR\0X", 4);
+  const std::vector<std::string> codes = {
+      "DRJONES", std::string(200, 'b'), std::string(20000, 'c'), "", nul, "Dr M\xc3\xbcller"};
+  ProviderScope s = ProviderScope::Selected(codes);
+  std::vector<std::string> sorted = codes;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> back;
+  for (std::string_view code : s.codes()) back.emplace_back(code);
+  EXPECT_EQ(back, sorted);
+
+  ProviderScope merged = ProviderScope::Selected({codes[0], codes[2], codes[4]});
+  merged.Merge(ProviderScope::Selected({codes[1], codes[3], codes[5], codes[0]}));
+  EXPECT_EQ(merged, s);
+  EXPECT_NE(merged, ProviderScope::Selected({codes[0]}));
 }
 
 TEST(OptionalFieldsTest, ReadsLikeAnOptionalAndCopiesDeeply) {
