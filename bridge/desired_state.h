@@ -31,12 +31,26 @@ struct Grant {
 };
 
 // A directory person who should have an active PM account. `user` points into the
-// snapshot or directory model the state was resolved from, which must outlive it.
+// snapshot or directory model the state was resolved from, which must outlive it. The
+// account is the person's own login, names and email with what their groups grant
+// (DesiredFields): those are not copied here, as 100,000 entitlements would hold them a
+// second time.
 struct Entitlement {
   const DirectoryUser* user = nullptr;
-  AccountFields fields;       // the desired account; fields.active is true
+  bool super_user = false;
+  bool access_security = false;
+  RightSet rights;
+  ProviderScope providers;
   std::vector<Grant> grants;  // sorted by group DN; never empty
 };
+
+// The account `e` describes: active, with the person's login, names and email.
+AccountFields DesiredFields(const Entitlement& e);
+// The same, moving the rights and provider scope out of `e`.
+AccountFields TakeDesiredFields(Entitlement& e);
+// Whether `fields` equal DesiredFields(e), without building them: most people of a full
+// reconcile are unchanged.
+bool HasDesiredFields(const AccountFields& fields, const Entitlement& e);
 
 // A directory person who is present but should have no active account.
 struct Ineligible {

@@ -23,7 +23,7 @@ std::map<std::string, std::uint8_t> RoleRights(const Role& role, const Catalog& 
 const DirectoryUser* FindUser(const std::string& folded, const DesiredState& d,
                               const Entitlement** entitlement) {
   for (const Entitlement& e : d.entitled) {
-    if (FoldLogin(e.fields.login) == folded) {
+    if (FoldLogin(e.user->login) == folded) {
       *entitlement = &e;
       return e.user;
     }

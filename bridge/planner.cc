@@ -105,7 +105,7 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
   creates.reserve(desired.entitled.size());
 
   for (auto& e : desired.entitled) {
-    const std::string folded = FoldLogin(e.fields.login);
+    const std::string folded = FoldLogin(e.user->login);
     const PmAccount* linked = nullptr;
     if (std::optional<std::size_t> link = links.Find(e.user->anchor)) {
       link_entitled[*link] = 1;
@@ -113,7 +113,7 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     }
     if (protected_logins.count(folded) != 0 ||
         (linked != nullptr && protected_logins.count(FoldLogin(linked->fields.login)) != 0)) {
-      plan.warnings.push_back("protected login " + e.fields.login + " (" + e.user->dn +
+      plan.warnings.push_back("protected login " + e.user->login + " (" + e.user->dn +
                               ") is in a mapped group; the bridge does not touch it");
       continue;
     }
@@ -122,7 +122,7 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     const PmAccount* other_holder = holder != linked ? holder : nullptr;
     if (other_holder != nullptr) {
       Conflict c;
-      c.login = e.fields.login;
+      c.login = e.user->login;
       c.dns.push_back(e.user->dn);
       const bool holder_managed = managed[other_holder - current.accounts.data()] != 0;
       c.message = std::string("the PM database already has ") +
@@ -135,19 +135,19 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
       continue;
     }
     // Most people of a full reconcile are unchanged: nothing is built for them.
-    if (linked != nullptr && linked->fields == e.fields) {
+    if (linked != nullptr && HasDesiredFields(linked->fields, e)) {
       ++plan.unchanged;
       continue;
     }
     Change change;
-    change.login = e.fields.login;
+    change.login = e.user->login;
     change.anchor = e.user->anchor;
     change.dn = e.user->dn;
     auto take_fields = [&e, &change] {
       if constexpr (kTakeFields) {
-        change.after = std::move(e.fields);
+        change.after = TakeDesiredFields(e);
       } else {
-        change.after = e.fields;
+        change.after = DesiredFields(e);
       }
     };
     if (linked == nullptr) {
@@ -159,9 +159,9 @@ Plan Diff(const CurrentState& current, Desired& desired, const MappingPolicy& po
     }
     change.user_id = linked->user_id;
     change.before = linked->fields;
-    change.reasons = Differences(linked->fields, e.fields);
-    for (std::string& r : GrantReasons(e)) change.reasons.push_back(std::move(r));
     take_fields();
+    change.reasons = Differences(linked->fields, change.after);
+    for (std::string& r : GrantReasons(e)) change.reasons.push_back(std::move(r));
     if (!linked->fields.active) {
       change.action = ChangeAction::kEnable;
       change.reasons.insert(change.reasons.begin(), "entitled again in the directory");

@@ -20,7 +20,8 @@ struct Catalog {
 };
 
 // The fields of a PM account the bridge owns. `providers.all()` is pm_users.all_providers;
-// otherwise the selected codes are the pm_user_providers rows.
+// otherwise the selected codes are the pm_user_providers rows. A field added here is added
+// to DesiredFields and HasDesiredFields (desired_state.cc) too.
 struct AccountFields {
   std::string login;
   std::string last_name;

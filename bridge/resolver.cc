@@ -12,20 +12,9 @@
 namespace pmbridge {
 namespace {
 
-AccountFields BaseFields(const DirectoryUser& user) {
-  AccountFields f;
-  f.login = user.login;
-  f.first_name = user.first_name;
-  f.last_name = user.last_name;
-  f.middle_initial = user.middle_initial;
-  f.email = user.email;
-  f.active = true;
-  return f;
-}
-
-// Adds `role` to `fields`, its rights to `rights` (the person's, gathered before they
-// take the pooled set: merging into a shared set would copy it for every second role).
-void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields,
+// Adds `role` to `e`, its rights to `rights` (the person's, gathered before they take the
+// pooled set: merging into a shared set would copy it for every second role).
+void ApplyRole(const Role& role, const Catalog& catalog, Entitlement& e,
                RightSet::Modules& rights) {
   if (role.all_rights) {
     for (const std::string& module : catalog.modules) RightSet::GrantTo(rights, module, kAllRights);
@@ -34,8 +23,8 @@ void ApplyRole(const Role& role, const Catalog& catalog, AccountFields& fields,
       RightSet::GrantTo(rights, module, mask);
     }
   }
-  fields.super_user = fields.super_user || role.super_user;
-  fields.access_security = fields.access_security || role.access_security;
+  e.super_user = e.super_user || role.super_user;
+  e.access_security = e.access_security || role.access_security;
 }
 
 using ViaGroups = decltype(DesiredState::via_groups);
@@ -102,20 +91,19 @@ Entitlement Entitle(const EligiblePerson& person, const MembershipIndex& index,
                     const Mapping& mapping, const Catalog& catalog, EntitleScratch& scratch) {
   Entitlement e;
   e.user = person.user;
-  e.fields = BaseFields(*person.user);
   scratch.rights.clear();
   const std::vector<MappedMembership> memberships = index.MappedGroupsOf(person.groups);
   e.grants.reserve(memberships.size());
   for (const MappedMembership& m : memberships) {
     const Role& role = mapping.roles.at(m.rule->role);
-    ApplyRole(role, catalog, e.fields, scratch.rights);
+    ApplyRole(role, catalog, e, scratch.rights);
     e.grants.push_back(
         {m.rule, m.via.empty() ? std::string_view() : scratch.via_groups.Intern(m.via)});
   }
   std::sort(e.grants.begin(), e.grants.end(),
             [](const Grant& a, const Grant& b) { return a.group_dn() < b.group_dn(); });
-  e.fields.rights = scratch.shared_rights.Share(scratch.rights);
-  e.fields.providers = UnionOfProviders(memberships, scratch.provider_codes);
+  e.rights = scratch.shared_rights.Share(scratch.rights);
+  e.providers = UnionOfProviders(memberships, scratch.provider_codes);
   return e;
 }
 

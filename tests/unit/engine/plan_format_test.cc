@@ -24,11 +24,11 @@ Plan SamplePlan() {
       .Member("pm-front-desk", "group:front-desk-temps");
   b.Person("erin").Member("pm-nurses", "erin");
   DesiredState d = Resolve(b.snapshot(), b.mapping(), ClinicBuilder::ClinicCatalog(), {});
-  AccountFields bob_before = d.entitled[1].fields;  // bob, sorted by login
+  AccountFields bob_before = DesiredFields(d.entitled[1]);  // bob, sorted by login
   bob_before.rights = RightSet();
   bob_before.rights.Grant("patients", kView | kEdit);
   bob_before.providers = ProviderScope::Selected({"DRSMITH"});
-  AccountFields erin_before = d.entitled[3].fields;
+  AccountFields erin_before = DesiredFields(d.entitled[3]);
   erin_before.active = false;
   erin_before.rights = RightSet();
   erin_before.providers = ProviderScope();

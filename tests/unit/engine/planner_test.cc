@@ -21,7 +21,7 @@ AccountFields Desired(const ClinicBuilder& b, const std::string& uid) {
   DesiredState d =
       Resolve(b.snapshot(), b.mapping(), ClinicBuilder::ClinicCatalog(), ResolveOptions{});
   for (const Entitlement& e : d.entitled) {
-    if (e.fields.login == uid) return e.fields;
+    if (e.user->login == uid) return DesiredFields(e);
   }
   ADD_FAILURE() << uid << " not entitled";
   return {};
@@ -231,7 +231,7 @@ TEST(PlannerTest, TakingTheDesiredStateGivesTheSamePlan) {
   EXPECT_EQ(moved.ToString(), copied.ToString());
   // The copying overload left its desired state whole.
   EXPECT_EQ(kept.entitled.size(), 3u);
-  for (const Entitlement& e : kept.entitled) EXPECT_FALSE(e.fields.login.empty());
+  for (const Entitlement& e : kept.entitled) EXPECT_FALSE(e.rights.empty());
 }
 
 TEST(PlannerTest, UnmanagedActiveAccountsAreWarnedSuperUsersFirst) {

@@ -19,9 +19,53 @@ DesiredState ResolveClinic(const ClinicBuilder& b, bool nested = true) {
 
 const Entitlement* Find(const DesiredState& d, const std::string& login) {
   for (const Entitlement& e : d.entitled) {
-    if (e.fields.login == login) return &e;
+    if (e.user->login == login) return &e;
   }
   return nullptr;
+}
+
+// An entitlement keeps no copy of the person's login, names and email: DesiredFields
+// builds the account from the person, and HasDesiredFields must agree with it field by
+// field, or the planner would leave a changed account alone.
+TEST(DesiredFieldsTest, HasDesiredFieldsComparesEveryField) {
+  DirectoryUser bob;
+  bob.login = "bob";
+  bob.first_name = "Bob";
+  bob.last_name = "Baker";
+  bob.middle_initial = "Q";
+  bob.email = "bob@clinic.example";
+  Entitlement e;
+  e.user = &bob;
+  e.super_user = true;
+  e.rights.Grant("patients", kView);
+  e.providers = ProviderScope::Selected({"DRJONES"});
+  const AccountFields desired = DesiredFields(e);
+  EXPECT_EQ(desired.login, "bob");
+  EXPECT_EQ(desired.email, "bob@clinic.example");
+  EXPECT_TRUE(desired.active);
+  EXPECT_TRUE(HasDesiredFields(desired, e));
+
+  const std::vector<void (*)(AccountFields&)> changes = {
+      [](AccountFields& f) { f.login = "bobby"; },
+      [](AccountFields& f) { f.last_name = "Barker"; },
+      [](AccountFields& f) { f.first_name = "Rob"; },
+      [](AccountFields& f) { f.middle_initial = ""; },
+      [](AccountFields& f) { f.email = "rob@clinic.example"; },
+      [](AccountFields& f) { f.active = false; },
+      [](AccountFields& f) { f.super_user = false; },
+      [](AccountFields& f) { f.access_security = true; },
+      [](AccountFields& f) { f.rights.Grant("patients", kEdit); },
+      [](AccountFields& f) { f.providers = ProviderScope::All(); },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    AccountFields changed = desired;
+    changes[i](changed);
+    ASSERT_NE(changed, desired) << "change " << i;
+    EXPECT_FALSE(HasDesiredFields(changed, e)) << "change " << i;
+  }
+
+  Entitlement taken = e;
+  EXPECT_EQ(TakeDesiredFields(taken), desired);
 }
 
 TEST(ResolverTest, DirectMemberGetsRoleRightsAndScope) {
@@ -30,9 +74,9 @@ TEST(ResolverTest, DirectMemberGetsRoleRightsAndScope) {
   DesiredState d = ResolveClinic(b);
   const Entitlement* bob = Find(d, "bob");
   ASSERT_NE(bob, nullptr);
-  EXPECT_EQ(bob->fields.rights.ToString(), "patients:view+edit scheduling:view+edit+delete");
-  EXPECT_EQ(bob->fields.providers.ToString(), "DRJONES,DRSMITH");
-  EXPECT_FALSE(bob->fields.super_user);
+  EXPECT_EQ(bob->rights.ToString(), "patients:view+edit scheduling:view+edit+delete");
+  EXPECT_EQ(bob->providers.ToString(), "DRJONES,DRSMITH");
+  EXPECT_FALSE(bob->super_user);
   ASSERT_EQ(bob->grants.size(), 1u);
   EXPECT_EQ(bob->grants[0].group_dn(), GroupDn("pm-front-desk"));
   EXPECT_EQ(bob->grants[0].rule->where.line, 20);
@@ -45,12 +89,11 @@ TEST(ResolverTest, SeveralGroupsGiveTheUnionAndAllProvidersWins) {
   DesiredState d = ResolveClinic(b);
   const Entitlement* erin = Find(d, "erin");
   ASSERT_NE(erin, nullptr);
-  EXPECT_EQ(erin->fields.rights.ToString(),
-            "patients:view+edit reports:view scheduling:view+edit+delete");
-  EXPECT_EQ(erin->fields.providers.ToString(), "DRJONES,DRPATEL,DRSMITH");
+  EXPECT_EQ(erin->rights.ToString(), "patients:view+edit reports:view scheduling:view+edit+delete");
+  EXPECT_EQ(erin->providers.ToString(), "DRJONES,DRPATEL,DRSMITH");
   const Entitlement* carol = Find(d, "carol");
   ASSERT_NE(carol, nullptr);
-  EXPECT_TRUE(carol->fields.providers.all());
+  EXPECT_TRUE(carol->providers.all());
   EXPECT_EQ(carol->grants.size(), 2u);
 }
 
@@ -60,10 +103,10 @@ TEST(ResolverTest, AllRightsMeansEveryCatalogModule) {
   DesiredState d = ResolveClinic(b);
   const Entitlement* alice = Find(d, "alice");
   ASSERT_NE(alice, nullptr);
-  EXPECT_EQ(alice->fields.rights.modules().size(), 6u);
-  EXPECT_EQ(alice->fields.rights.Get("setup"), kAllRights);
-  EXPECT_TRUE(alice->fields.super_user);
-  EXPECT_TRUE(alice->fields.access_security);
+  EXPECT_EQ(alice->rights.modules().size(), 6u);
+  EXPECT_EQ(alice->rights.Get("setup"), kAllRights);
+  EXPECT_TRUE(alice->super_user);
+  EXPECT_TRUE(alice->access_security);
 }
 
 TEST(ResolverTest, NestedGroupsAreFollowedWhenEnabled) {
@@ -105,7 +148,7 @@ TEST(ResolverTest, AResolveOnTwoThreadsEqualsOnePersonAtATime) {
       DesiredState one = ResolvePeople({e.user}, index, b.mapping(), catalog, options);
       ASSERT_EQ(one.entitled.size(), 1u);
       const Entitlement& alone = one.entitled[0];
-      EXPECT_EQ(e.fields, alone.fields) << e.user->dn;
+      EXPECT_EQ(DesiredFields(e), DesiredFields(alone)) << e.user->dn;
       ASSERT_EQ(e.grants.size(), alone.grants.size()) << e.user->dn;
       for (std::size_t g = 0; g < e.grants.size(); ++g) {
         EXPECT_EQ(e.grants[g].ToString(), alone.grants[g].ToString()) << e.user->dn;
@@ -145,7 +188,7 @@ TEST(ResolverTest, GroupsIndexedAheadResolveAsTheWholeSnapshotDoes) {
       const Entitlement& w = whole.entitled[i];
       const Entitlement& a = ahead.entitled[i];
       EXPECT_EQ(a.user->dn, w.user->dn);
-      EXPECT_EQ(a.fields, w.fields) << w.user->dn;
+      EXPECT_EQ(DesiredFields(a), DesiredFields(w)) << w.user->dn;
       ASSERT_EQ(a.grants.size(), w.grants.size()) << w.user->dn;
       for (std::size_t g = 0; g < w.grants.size(); ++g) {
         EXPECT_EQ(a.grants[g].ToString(), w.grants[g].ToString()) << w.user->dn;
@@ -285,7 +328,7 @@ TEST(ResolverTest, TwoPeopleWithOneLoginAreAConflictAndUntouchable) {
   EXPECT_EQ(d.untouchable_anchors.count("uuid-1"), 1u);
   EXPECT_EQ(d.untouchable_anchors.count("uuid-2"), 1u);
   ASSERT_EQ(d.entitled.size(), 1u);
-  EXPECT_EQ(d.entitled[0].fields.login, "bob");
+  EXPECT_EQ(d.entitled[0].user->login, "bob");
 }
 
 TEST(ResolverTest, MissingMappedGroupIsAWarning) {

@@ -91,7 +91,7 @@ TEST(SafetyTest, ACapBelowTodaysCountNeverBlocksRemovals) {
   b.Person("alice").Member("pm-admins", "alice");
   DesiredState d = Resolve(b.snapshot(), b.mapping(), ClinicBuilder::ClinicCatalog(), {});
   CurrentState current = PmStateBuilder()
-                             .Account(1, d.entitled[0].fields, true)
+                             .Account(1, DesiredFields(d.entitled[0]), true)
                              .Account(2, Active("bob"), true)
                              .state();
   Checked c = Check(b, current);  // bob leaves; alice stays a super user
