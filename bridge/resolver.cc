@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
+#include <deque>
 #include <future>
 #include <string_view>
 #include <system_error>
@@ -131,20 +133,47 @@ void OnTwoThreads(std::size_t size, Work&& work) {
   second.join();
 }
 
-// Pass 1 of a resolve over some of the people: who is eligible, and under which folded
-// login.
+// An eligible person's login as compared (folded), and their place in the users. The
+// sort compares the first 16 bytes held here, and reads the logins themselves (scattered
+// over the snapshot) only when those are equal.
+struct LoginEntry {
+  std::uint64_t head[2] = {0, 0};  // the first 16 bytes, big-endian, zero-padded
+  std::string_view folded;         // the login itself when it has no capitals (most do)
+  std::size_t user = 0;
+
+  LoginEntry() = default;
+  LoginEntry(std::string_view login, std::size_t index) : folded(login), user(index) {
+    for (std::size_t i = 0; i < 16 && i < login.size(); ++i) {
+      head[i / 8] |= std::uint64_t{static_cast<unsigned char>(login[i])} << (56 - 8 * (i % 8));
+    }
+  }
+  bool operator<(const LoginEntry& other) const {
+    if (head[0] != other.head[0]) return head[0] < other.head[0];
+    if (head[1] != other.head[1]) return head[1] < other.head[1];
+    const int order = folded.compare(other.folded);
+    return order < 0 || (order == 0 && user < other.user);
+  }
+};
+
+bool HasCapitals(std::string_view login) {
+  return std::any_of(login.begin(), login.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// Pass 1 of a resolve over some of the people: who is ineligible, and why. The eligible
+// are written to the caller's list.
 struct Eligibility {
-  std::vector<std::pair<std::string, std::size_t>> by_login;  // (folded login, users index)
+  std::size_t eligible = 0;        // entries written
+  std::deque<std::string> folded;  // the folded logins that differ from the login
   std::vector<Ineligible> ineligible;
   std::vector<std::string> warnings;
 };
 
-// Pass 1 for users[begin, end), whose direct groups it records in `groups_of`.
+// Pass 1 for users[begin, end), whose direct groups it records in `groups_of`; the
+// eligible go to by_login[begin...], in order.
 void CheckEligibility(const std::vector<const DirectoryUser*>& users, std::size_t begin,
                       std::size_t end, const MembershipIndex& index, const ResolveOptions& options,
                       std::vector<const MembershipIndex::DirectGroups*>& groups_of,
-                      Eligibility& out) {
-  out.by_login.reserve(end - begin);
+                      std::vector<LoginEntry>& by_login, Eligibility& out) {
   for (std::size_t i = begin; i < end; ++i) {
     const DirectoryUser& user = *users[i];
     groups_of[i] = index.DirectGroupsOf(user.dn);
@@ -162,7 +191,9 @@ void CheckEligibility(const std::vector<const DirectoryUser*>& users, std::size_
       out.ineligible.push_back({users[i], std::move(reason)});
       continue;
     }
-    out.by_login.emplace_back(FoldLogin(user.login), i);
+    std::string_view folded = user.login;
+    if (HasCapitals(folded)) folded = out.folded.emplace_back(FoldLogin(user.login));
+    by_login[begin + out.eligible++] = {folded, i};
   }
 }
 
@@ -243,9 +274,12 @@ DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
   // conflict costs nothing and the entitlements need only one vector. Each person's direct
   // groups are looked up once, for eligibility and the entitlement.
   std::vector<const MembershipIndex::DirectGroups*> groups_of(users.size());
+  std::vector<LoginEntry> by_login(users.size());
   Eligibility parts[2];
+  std::size_t second_begin = 0;
   auto check_range = [&](int part, std::size_t begin, std::size_t end) {
-    CheckEligibility(users, begin, end, index, options, groups_of, parts[part]);
+    if (part == 1) second_begin = begin;
+    CheckEligibility(users, begin, end, index, options, groups_of, by_login, parts[part]);
   };
   if (UseTwoThreads(users.size())) {
     index.PrepareForConcurrentReads();
@@ -254,9 +288,9 @@ DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
     check_range(0, 0, users.size());
   }
   // The parts in order, as one pass would have left them.
-  std::vector<std::pair<std::string, std::size_t>> by_login = std::move(parts[0].by_login);
-  by_login.reserve(by_login.size() + parts[1].by_login.size());
-  for (auto& entry : parts[1].by_login) by_login.push_back(std::move(entry));
+  std::copy_n(by_login.begin() + static_cast<std::ptrdiff_t>(second_begin), parts[1].eligible,
+              by_login.begin() + static_cast<std::ptrdiff_t>(parts[0].eligible));
+  by_login.resize(parts[0].eligible + parts[1].eligible);
   for (Eligibility& part : parts) {
     for (Ineligible& who : part.ineligible) {
       state.ineligible_by_anchor.emplace(who.user->anchor, state.ineligible.size());
@@ -265,19 +299,17 @@ DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
     for (std::string& w : part.warnings) state.warnings.push_back(std::move(w));
   }
 
-  // Pass 2, rule 4: one login, one person. Sorted by folded login (stable, so people
-  // sharing a login stay in directory order); each run of one login is one entitled person
-  // or a conflict.
-  std::stable_sort(by_login.begin(), by_login.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Pass 2, rule 4: one login, one person. Sorted by folded login, people sharing a login
+  // in directory order; each run of one login is one entitled person or a conflict.
+  std::sort(by_login.begin(), by_login.end());
   std::vector<EligiblePerson> entitled;
   entitled.reserve(by_login.size());
   std::vector<std::size_t> indexes;
   for (std::size_t run = 0; run < by_login.size();) {
     std::size_t end = run + 1;
-    while (end < by_login.size() && by_login[end].first == by_login[run].first) ++end;
+    while (end < by_login.size() && by_login[end].folded == by_login[run].folded) ++end;
     indexes.clear();
-    for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].second);
+    for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].user);
     run = end;
     if (indexes.size() == 1) {
       entitled.push_back({users[indexes[0]], groups_of[indexes[0]]});

@@ -331,6 +331,32 @@ TEST(ResolverTest, TwoPeopleWithOneLoginAreAConflictAndUntouchable) {
   EXPECT_EQ(d.entitled[0].user->login, "bob");
 }
 
+// Logins are told apart folded, on either side of the two-thread split, however long a
+// start they share: the first of each conflict in directory order names it.
+TEST(ResolverTest, OneLoginInTwoCasesIsAConflictAcrossTheTwoThreadSplit) {
+  ClinicBuilder b;
+  const std::vector<std::string> first = {"Zed", "LongLoginPrefix1234-a"};
+  const std::vector<std::string> last = {"zed", "longloginprefix1234-a", "longloginprefix1234-b"};
+  for (const std::string& login : first) b.Person(login).Member("pm-billing", login);
+  for (int i = 0; i < 25000; ++i) {
+    const std::string uid = "user" + std::to_string(i);
+    b.Person(uid).Member("pm-front-desk", uid);
+  }
+  for (const std::string& login : last) b.Person(login).Member("pm-nurses", login);
+  DesiredState d =
+      Resolve(b.snapshot(), b.mapping(), ClinicBuilder::ClinicCatalog(), ResolveOptions{});
+
+  ASSERT_EQ(d.conflicts.size(), 2u);
+  EXPECT_EQ(d.conflicts[0].login, "LongLoginPrefix1234-a");
+  EXPECT_EQ(d.conflicts[1].login, "Zed");
+  for (const Conflict& c : d.conflicts) EXPECT_EQ(c.dns.size(), 2u) << c.login;
+  ASSERT_EQ(d.entitled.size(), 25001u);
+  for (std::size_t i = 1; i < d.entitled.size(); ++i) {
+    EXPECT_LT(FoldLogin(d.entitled[i - 1].user->login), FoldLogin(d.entitled[i].user->login));
+  }
+  EXPECT_EQ(d.entitled[0].user->login, "longloginprefix1234-b");
+}
+
 TEST(ResolverTest, MissingMappedGroupIsAWarning) {
   ClinicBuilder b;
   DirectorySnapshot snapshot = b.snapshot();
