@@ -197,6 +197,11 @@ void CheckEligibility(const std::vector<const DirectoryUser*>& users, std::size_
   }
 }
 
+// People go in login order and their direct groups lie in the index in the order the
+// groups listed them: each person's list is a cache miss (some 30 ms of a 100k-person
+// resolve on a virtual machine) unless asked for this many people ahead.
+constexpr std::size_t kPrefetchAhead = 8;
+
 // The entitlements of `people`, in order, in `slots` (resized to fit). Each entitlement
 // reads only the index (prepared for concurrent reads when two threads share the work),
 // the mapping and the catalog, and the nested groups' DNs are then interned beforehand.
@@ -211,6 +216,7 @@ std::vector<Entitlement> EntitleAll(const std::vector<EligiblePerson>& people,
     ViaInterner interner(via_groups, two_threads);
     EntitleScratch scratch{interner, {}, {}, {}};
     for (std::size_t i = begin; i < end; ++i) {
+      if (i + kPrefetchAhead < end) __builtin_prefetch(people[i + kPrefetchAhead].groups);
       out[i] = Entitle(people[i], index, mapping, catalog, scratch);
     }
   };
