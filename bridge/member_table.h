@@ -34,6 +34,15 @@ class MemberTable {
   // nullptr when there is no entry for `member`.
   Entry* Find(std::string_view member);
   const Entry* Find(std::string_view member) const;
+  // Starts fetching the hash and entry a lookup of `member` reads first into the cache: a
+  // table of 100,000 members looked up in another order than it was filled misses the
+  // cache on each. A hint only; the lookup itself hashes again.
+  void Prefetch(std::string_view member) const {
+    if (hashes_.empty()) return;
+    const std::size_t slot = HashOf(member) & (hashes_.size() - 1);
+    __builtin_prefetch(&hashes_[slot]);
+    __builtin_prefetch(&entries_[slot]);
+  }
   // Removes `entry` (from Find or FindOrAdd); other entries may move.
   void Erase(Entry& entry);
   void Clear();

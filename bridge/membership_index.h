@@ -65,6 +65,8 @@ class MembershipIndex {
   using DirectGroups = MemberTable::Groups;
   // nullptr when no group lists `member_dn`.
   const DirectGroups* DirectGroupsOf(const std::string& member_dn) const;
+  // Starts fetching what DirectGroupsOf(member_dn) will read into the cache; a hint only.
+  void PrefetchDirectGroupsOf(const std::string& member_dn) const { parents_.Prefetch(member_dn); }
 
   // Every mapped group `member_dn` belongs to, directly or (when nested) through groups
   // that are members of it; one entry per rule, direct memberships preferred, then by the
