@@ -185,8 +185,10 @@ void ReadProviders(RowCursor& rows, const Catalog& catalog, std::vector<PmAccoun
 // 100k accounts copies them and touches twice the memory, and first-touch page faults are
 // dear on virtual machines. SQLite counts from the table's b-tree; PostgreSQL would scan
 // the whole table for count(*) (some 20 ms at 100k rows), so its planner's estimate is
-// taken instead, with a margin (too many is only address space; too few, one regrowth).
+// taken instead, with a margin (too many is only address space; too few, one regrowth),
+// and bounded: a stale estimate must not ask for gigabytes.
 std::size_t AccountsToReserve(soci::session& sql, SqlBackend backend) {
+  constexpr std::size_t kMostEstimated = 1'000'000;
   std::unique_ptr<RowCursor> count =
       backend == SqlBackend::kSqlite ? OpenCursor(sql, backend, "SELECT count(*) FROM pm_users")
                                      : OpenCursor(sql, backend,
@@ -194,7 +196,7 @@ std::size_t AccountsToReserve(soci::session& sql, SqlBackend backend) {
                                                   "WHERE oid = to_regclass('pm_users')");
   if (!count->Next() || count->Int(0) <= 0) return 0;
   const auto rows = static_cast<std::size_t>(count->Int(0));
-  return backend == SqlBackend::kSqlite ? rows : rows + rows / 8;
+  return backend == SqlBackend::kSqlite ? rows : std::min(rows + rows / 8, kMostEstimated);
 }
 
 // Appends the links of `rows` (kLinkQuery's columns).
