@@ -37,12 +37,12 @@ Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
 
 Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
                                   DirectorySnapshot snapshot, IndexedGroups groups,
-                                  const Catalog& catalog) {
+                                  const Catalog& catalog, ResolveAlongRead* along) {
   PMB_RETURN_IF_ERROR(CheckCatalog(mapping, catalog));
   Assessment a;
   a.snapshot = std::move(snapshot);
   a.desired = ResolveIndexedGroups(a.snapshot, std::move(groups), mapping, catalog,
-                                   ResolveOptionsOf(config));
+                                   ResolveOptionsOf(config), along);
   return a;
 }
 

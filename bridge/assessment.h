@@ -34,10 +34,11 @@ Result<Assessment> Assess(const Config& config, const Mapping& mapping, Director
 // must carry the same catalog.
 Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
                                   DirectorySnapshot snapshot, const Catalog& catalog);
-// The same, with the snapshot's groups already indexed (IndexGroups).
+// The same, with the snapshot's groups already indexed (IndexGroups), finishing `along`
+// when it was begun during the read (ResolveIndexedGroups says when it is not).
 Result<Assessment> ResolveAgainst(const Config& config, const Mapping& mapping,
                                   DirectorySnapshot snapshot, IndexedGroups groups,
-                                  const Catalog& catalog);
+                                  const Catalog& catalog, ResolveAlongRead* along = nullptr);
 // The resolver's options under `config`.
 ResolveOptions ResolveOptionsOf(const Config& config);
 // kKeep leaves `desired` whole (explain reads it); kGiveUp moves each person's fields into

@@ -17,6 +17,8 @@ struct Catalog {
   std::set<std::string> modules;  // pm_modules.code
   // pm_providers.code -> provider_id, found by view too
   std::map<std::string, std::int64_t, std::less<>> providers;
+
+  bool operator==(const Catalog&) const = default;
 };
 
 // The fields of a PM account the bridge owns. `providers.all()` is pm_users.all_providers;

@@ -175,11 +175,11 @@ struct Eligibility {
 };
 
 // Pass 1 for users[begin, end), whose direct groups it records in `groups_of`; the
-// eligible go to by_login[begin...], in order.
+// eligible go to by_login[write_from + out.eligible...], in order.
 void CheckEligibility(const std::vector<const DirectoryUser*>& users, std::size_t begin,
                       std::size_t end, const MembershipIndex& index, const ResolveOptions& options,
                       std::vector<const MembershipIndex::DirectGroups*>& groups_of,
-                      std::vector<LoginEntry>& by_login, Eligibility& out) {
+                      std::vector<LoginEntry>& by_login, std::size_t write_from, Eligibility& out) {
   for (std::size_t i = begin; i < end; ++i) {
     if (i + kPrefetchAhead < end) index.PrefetchDirectGroupsOf(users[i + kPrefetchAhead]->dn);
     const DirectoryUser& user = *users[i];
@@ -200,7 +200,7 @@ void CheckEligibility(const std::vector<const DirectoryUser*>& users, std::size_
     }
     std::string_view folded = user.login;
     if (HasCapitals(folded)) folded = out.folded.emplace_back(FoldLogin(user.login));
-    by_login[begin + out.eligible++] = {folded, i};
+    by_login[write_from + out.eligible++] = {folded, i};
   }
 }
 
@@ -270,6 +270,50 @@ std::vector<std::string> MissingGroupWarnings(const Mapping& mapping,
 
 namespace {
 
+// The ineligible and warnings of one part of pass 1, moved to `state` after those before.
+void MergeEligibility(Eligibility& part, DesiredState& state) {
+  for (Ineligible& who : part.ineligible) {
+    state.ineligible_by_anchor.emplace(who.user->anchor, state.ineligible.size());
+    state.ineligible.push_back(std::move(who));
+  }
+  for (std::string& w : part.warnings) state.warnings.push_back(std::move(w));
+}
+
+// Pass 2, rule 4: one login, one person. Sorts `by_login` (the eligible) by folded login,
+// people sharing a login in directory order; each run of one login is one entitled person
+// or a conflict, recorded in `state`. Returns the entitled, as their places in `users`, in
+// login order.
+std::vector<std::size_t> OneLoginOnePerson(const std::vector<const DirectoryUser*>& users,
+                                           std::vector<LoginEntry>& by_login, DesiredState& state) {
+  std::sort(by_login.begin(), by_login.end());
+  std::vector<std::size_t> entitled;
+  entitled.reserve(by_login.size());
+  std::vector<std::size_t> indexes;
+  for (std::size_t run = 0; run < by_login.size();) {
+    std::size_t end = run + 1;
+    while (end < by_login.size() && by_login[end].folded == by_login[run].folded) ++end;
+    indexes.clear();
+    for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].user);
+    run = end;
+    if (indexes.size() == 1) {
+      entitled.push_back(indexes[0]);
+      continue;
+    }
+    Conflict conflict;
+    conflict.login = users[indexes[0]]->login;
+    for (std::size_t i : indexes) {
+      conflict.dns.push_back(users[i]->dn);
+      state.untouchable_anchors.insert(users[i]->anchor);
+    }
+    std::sort(conflict.dns.begin(), conflict.dns.end());
+    conflict.message = std::to_string(indexes.size()) +
+                       " directory entries map to this login; none of them is created or "
+                       "changed until only one does";
+    state.conflicts.push_back(std::move(conflict));
+  }
+  return entitled;
+}
+
 // ResolvePeople, filling `slots` (any size) with the entitlements.
 DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
                              const MembershipIndex& index, const Mapping& mapping,
@@ -287,7 +331,7 @@ DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
   std::size_t second_begin = 0;
   auto check_range = [&](int part, std::size_t begin, std::size_t end) {
     if (part == 1) second_begin = begin;
-    CheckEligibility(users, begin, end, index, options, groups_of, by_login, parts[part]);
+    CheckEligibility(users, begin, end, index, options, groups_of, by_login, begin, parts[part]);
   };
   if (UseTwoThreads(users.size())) {
     index.PrepareForConcurrentReads();
@@ -299,45 +343,25 @@ DesiredState ResolveEligible(const std::vector<const DirectoryUser*>& users,
   std::copy_n(by_login.begin() + static_cast<std::ptrdiff_t>(second_begin), parts[1].eligible,
               by_login.begin() + static_cast<std::ptrdiff_t>(parts[0].eligible));
   by_login.resize(parts[0].eligible + parts[1].eligible);
-  for (Eligibility& part : parts) {
-    for (Ineligible& who : part.ineligible) {
-      state.ineligible_by_anchor.emplace(who.user->anchor, state.ineligible.size());
-      state.ineligible.push_back(std::move(who));
-    }
-    for (std::string& w : part.warnings) state.warnings.push_back(std::move(w));
-  }
+  for (Eligibility& part : parts) MergeEligibility(part, state);
 
-  // Pass 2, rule 4: one login, one person. Sorted by folded login, people sharing a login
-  // in directory order; each run of one login is one entitled person or a conflict.
-  std::sort(by_login.begin(), by_login.end());
   std::vector<EligiblePerson> entitled;
   entitled.reserve(by_login.size());
-  std::vector<std::size_t> indexes;
-  for (std::size_t run = 0; run < by_login.size();) {
-    std::size_t end = run + 1;
-    while (end < by_login.size() && by_login[end].folded == by_login[run].folded) ++end;
-    indexes.clear();
-    for (std::size_t k = run; k < end; ++k) indexes.push_back(by_login[k].user);
-    run = end;
-    if (indexes.size() == 1) {
-      entitled.push_back({users[indexes[0]], groups_of[indexes[0]]});
-      continue;
-    }
-    Conflict conflict;
-    conflict.login = users[indexes[0]]->login;
-    for (std::size_t i : indexes) {
-      conflict.dns.push_back(users[i]->dn);
-      state.untouchable_anchors.insert(users[i]->anchor);
-    }
-    std::sort(conflict.dns.begin(), conflict.dns.end());
-    conflict.message = std::to_string(indexes.size()) +
-                       " directory entries map to this login; none of them is created or "
-                       "changed until only one does";
-    state.conflicts.push_back(std::move(conflict));
+  for (std::size_t i : OneLoginOnePerson(users, by_login, state)) {
+    entitled.push_back({users[i], groups_of[i]});
   }
   state.entitled =
       EntitleAll(entitled, index, mapping, catalog, state.via_groups, std::move(slots));
   return state;
+}
+
+// The read's own warnings and the missing groups', before the resolve's.
+void PutReadWarningsFirst(const DirectorySnapshot& snapshot, const MembershipIndex& index,
+                          const Mapping& mapping, DesiredState& state) {
+  std::vector<std::string> warnings = snapshot.warnings;
+  for (std::string& w : MissingGroupWarnings(mapping, index)) warnings.push_back(std::move(w));
+  for (std::string& w : state.warnings) warnings.push_back(std::move(w));
+  state.warnings = std::move(warnings);
 }
 
 // Resolve, once `index` holds the snapshot's groups.
@@ -348,10 +372,7 @@ DesiredState ResolveIndexed(const DirectorySnapshot& snapshot, const MembershipI
   users.reserve(snapshot.users.size());
   for (const DirectoryUser& user : snapshot.users) users.push_back(&user);
   DesiredState state = ResolveEligible(users, index, mapping, catalog, options, std::move(slots));
-  std::vector<std::string> warnings = snapshot.warnings;
-  for (std::string& w : MissingGroupWarnings(mapping, index)) warnings.push_back(std::move(w));
-  for (std::string& w : state.warnings) warnings.push_back(std::move(w));
-  state.warnings = std::move(warnings);
+  PutReadWarningsFirst(snapshot, index, mapping, state);
   return state;
 }
 
@@ -398,10 +419,123 @@ IndexedGroups IndexGroups(std::vector<DirectoryGroup> groups, const Mapping& map
   return out;
 }
 
+struct ResolveAlongRead::Work {
+  Work(const Mapping& m, const ResolveOptions& o)
+      : mapping(m), options(o), interner(via_groups, false), scratch{interner, {}, {}, {}} {}
+
+  // Pass 1 and the entitlements for up to `most` more of `all`, which are where they were.
+  void Advance(const std::vector<DirectoryUser>& all, IndexedGroups& indexed, std::size_t most) {
+    const std::size_t begin = users.size();
+    const std::size_t end = std::min(all.size(), begin + std::min(most, all.size() - begin));
+    if (end == begin) return;
+    for (std::size_t i = begin; i < end; ++i) users.push_back(&all[i]);
+    groups_of.resize(end);
+    const std::size_t first = eligibility.eligible;
+    by_login.resize(first + (end - begin));
+    CheckEligibility(users, begin, end, indexed.index, options, groups_of, by_login, 0,
+                     eligibility);
+    by_login.resize(eligibility.eligible);
+    std::vector<Entitlement>& slots = indexed.slots;
+    if (slots.size() < by_login.size()) slots.resize(std::max(by_login.size(), 2 * slots.size()));
+    for (std::size_t k = first; k < by_login.size(); ++k) {
+      const std::size_t i = by_login[k].user;
+      slots[k] = Entitle({users[i], groups_of[i]}, indexed.index, mapping, *catalog, scratch);
+    }
+  }
+
+  const Mapping& mapping;
+  const ResolveOptions options;
+  bool gave_up = false;
+  // What the first call was given; later calls must give the same.
+  const DirectoryUser* users_at = nullptr;
+  const IndexedGroups* groups = nullptr;
+  const Catalog* catalog = nullptr;
+  std::vector<const DirectoryUser*> users;  // those done, in directory order
+  std::vector<const MembershipIndex::DirectGroups*> groups_of;
+  std::vector<LoginEntry> by_login;  // the eligible, in directory order; slots[k] is by_login[k]'s
+  Eligibility eligibility;
+  ViaGroups via_groups;
+  ViaInterner interner;
+  EntitleScratch scratch;
+};
+
+ResolveAlongRead::ResolveAlongRead(const Mapping& mapping, const ResolveOptions& options)
+    : work_(std::make_unique<Work>(mapping, options)) {}
+
+ResolveAlongRead::~ResolveAlongRead() = default;
+
+void ResolveAlongRead::Advance(const std::vector<DirectoryUser>& users, IndexedGroups& groups,
+                               const Catalog& catalog, std::size_t most) {
+  Work& w = *work_;
+  if (w.gave_up || users.size() == w.users.size()) return;
+  if (w.users.empty()) {
+    w.users_at = users.data();
+    w.groups = &groups;
+    w.catalog = &catalog;
+  } else if (users.data() != w.users_at || &groups != w.groups || &catalog != w.catalog) {
+    w.gave_up = true;
+    return;
+  }
+  w.Advance(users, groups, most);
+}
+
+void ResolveAlongRead::GiveUp() {
+  if (!work_->users.empty()) work_->gave_up = true;
+}
+
+std::size_t ResolveAlongRead::done() const { return work_->gave_up ? 0 : work_->users.size(); }
+
+namespace {
+
+// Moves list[from[p]] to list[p] for each p, in place, and drops the rest. `from` names
+// distinct places of `list`.
+template <typename T>
+void Gather(std::vector<T>& list, const std::vector<std::size_t>& from) {
+  std::vector<std::size_t> at(list.size());     // at[y]: where what is at y was first
+  std::vector<std::size_t> where(list.size());  // where[x]: where what was at x is now
+  for (std::size_t i = 0; i < list.size(); ++i) at[i] = where[i] = i;
+  for (std::size_t p = 0; p < from.size(); ++p) {
+    const std::size_t x = from[p];
+    const std::size_t y = where[x];
+    if (y == p) continue;
+    std::swap(list[p], list[y]);
+    const std::size_t z = at[p];
+    at[y] = z;
+    where[z] = y;
+    at[p] = x;
+    where[x] = p;
+  }
+  list.erase(list.begin() + static_cast<std::ptrdiff_t>(from.size()), list.end());
+}
+
+}  // namespace
+
 DesiredState ResolveIndexedGroups(const DirectorySnapshot& snapshot, IndexedGroups groups,
                                   const Mapping& mapping, const Catalog& catalog,
-                                  const ResolveOptions& options) {
-  return ResolveIndexed(snapshot, groups.index, mapping, catalog, options, std::move(groups.slots));
+                                  const ResolveOptions& options, ResolveAlongRead* along) {
+  ResolveAlongRead::Work* w = along != nullptr ? along->work_.get() : nullptr;
+  const bool finish_along = w != nullptr && !w->gave_up && !w->users.empty() &&
+                            w->users_at == snapshot.users.data() && *w->catalog == catalog &&
+                            !UseTwoThreads(snapshot.users.size() - w->users.size());
+  if (!finish_along) {
+    return ResolveIndexed(snapshot, groups.index, mapping, catalog, options,
+                          std::move(groups.slots));
+  }
+  w->Advance(snapshot.users, groups, snapshot.users.size());
+  DesiredState state;
+  state.directory_users = w->users.size();
+  MergeEligibility(w->eligibility, state);
+  // The entitlements are in directory order, slots[k] for by_login[k] as pass 1 left it;
+  // the entitled are wanted in login order, without those in conflict.
+  std::vector<std::size_t> eligible_place(w->users.size());
+  for (std::size_t k = 0; k < w->by_login.size(); ++k) eligible_place[w->by_login[k].user] = k;
+  std::vector<std::size_t> from = OneLoginOnePerson(w->users, w->by_login, state);
+  for (std::size_t& i : from) i = eligible_place[i];
+  Gather(groups.slots, from);
+  state.entitled = std::move(groups.slots);
+  state.via_groups = std::move(w->via_groups);
+  PutReadWarningsFirst(snapshot, groups.index, mapping, state);
+  return state;
 }
 
 DesiredState ResolvePeople(const std::vector<const DirectoryUser*>& users,

@@ -1,6 +1,8 @@
 // Resolution: behaviour rules 2 (entitlement) and 4 (unique logins) of DESIGN.md. Pure.
 #pragma once
 
+#include <memory>
+
 #include "bridge/config/mapping.h"
 #include "bridge/desired_state.h"
 #include "bridge/directory_snapshot.h"
@@ -38,10 +40,44 @@ struct IndexedGroups {
 };
 IndexedGroups IndexGroups(std::vector<DirectoryGroup> groups, const Mapping& mapping,
                           const ResolveOptions& options);
+
+// A full read's resolve begun while its users still come in: each page of them is checked
+// and entitled on the reading thread while the server reads the next page, once the groups
+// are indexed and the catalog is known (a catalog read before the write transaction, which
+// the resolve must then find unchanged). What is left, the last page and the one-login
+// rule among everyone, runs after the read, in ResolveIndexedGroups.
+class ResolveAlongRead {
+ public:
+  ResolveAlongRead(const Mapping& mapping, const ResolveOptions& options);
+  ~ResolveAlongRead();
+  ResolveAlongRead(const ResolveAlongRead&) = delete;
+  ResolveAlongRead& operator=(const ResolveAlongRead&) = delete;
+
+  // Checks and entitles up to `most` more of `users`, writing the entitlements in
+  // `groups.slots`. Every call passes the same list (appended to in between), `groups` and
+  // `catalog`, which must outlive this object; a call that does not gives up.
+  void Advance(const std::vector<DirectoryUser>& users, IndexedGroups& groups,
+               const Catalog& catalog, std::size_t most);
+  // The users are about to move: what was done for them is dropped for good.
+  void GiveUp();
+  // How many users are done.
+  std::size_t done() const;
+
+ private:
+  friend DesiredState ResolveIndexedGroups(const DirectorySnapshot&, IndexedGroups, const Mapping&,
+                                           const Catalog&, const ResolveOptions&,
+                                           ResolveAlongRead*);
+  struct Work;
+  std::unique_ptr<Work> work_;
+};
+
 // Resolve, with the snapshot's groups already in `groups` (the snapshot's own are ignored).
+// `along`, when not null, is the resolve begun during the read of `snapshot` with
+// `groups`: it is finished here unless it gave up, its catalog differs from `catalog`, or
+// so many users are left that two threads would do them sooner.
 DesiredState ResolveIndexedGroups(const DirectorySnapshot& snapshot, IndexedGroups groups,
                                   const Mapping& mapping, const Catalog& catalog,
-                                  const ResolveOptions& options);
+                                  const ResolveOptions& options, ResolveAlongRead* along = nullptr);
 
 // Resolve for `users` alone, against the groups in `index` (a complete view of the
 // directory's groups). The unique-login rule is applied among `users` only, so the caller

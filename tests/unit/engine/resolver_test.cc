@@ -157,24 +157,64 @@ TEST(ResolverTest, AResolveOnTwoThreadsEqualsOnePersonAtATime) {
   }
 }
 
+// Every part of a desired state that the planner, `explain` and the reasons read.
+void ExpectSameDesired(const DesiredState& got, const DesiredState& want) {
+  ASSERT_EQ(got.entitled.size(), want.entitled.size());
+  for (std::size_t i = 0; i < want.entitled.size(); ++i) {
+    const Entitlement& w = want.entitled[i];
+    const Entitlement& g = got.entitled[i];
+    EXPECT_EQ(g.user->dn, w.user->dn);
+    EXPECT_EQ(DesiredFields(g), DesiredFields(w)) << w.user->dn;
+    ASSERT_EQ(g.grants.size(), w.grants.size()) << w.user->dn;
+    for (std::size_t k = 0; k < w.grants.size(); ++k) {
+      EXPECT_EQ(g.grants[k].ToString(), w.grants[k].ToString()) << w.user->dn;
+    }
+  }
+  ASSERT_EQ(got.ineligible.size(), want.ineligible.size());
+  for (std::size_t i = 0; i < want.ineligible.size(); ++i) {
+    EXPECT_EQ(got.ineligible[i].user->dn, want.ineligible[i].user->dn);
+    EXPECT_EQ(got.ineligible[i].reason, want.ineligible[i].reason);
+    EXPECT_EQ(got.ineligible_by_anchor.at(want.ineligible[i].user->anchor), i);
+  }
+  ASSERT_EQ(got.conflicts.size(), want.conflicts.size());
+  for (std::size_t i = 0; i < want.conflicts.size(); ++i) {
+    EXPECT_EQ(got.conflicts[i].login, want.conflicts[i].login);
+    EXPECT_EQ(got.conflicts[i].dns, want.conflicts[i].dns);
+  }
+  EXPECT_EQ(got.untouchable_anchors, want.untouchable_anchors);
+  EXPECT_EQ(got.warnings, want.warnings);
+  EXPECT_EQ(got.directory_users, want.directory_users);
+}
+
+// `people` people in the sample clinic's groups: every seventh in none, every third in
+// two, some through a nested group or with every right, and two who share one login in
+// two cases.
+ClinicBuilder ManyPeople(int people) {
+  ClinicBuilder b;
+  b.Member("pm-front-desk", "group:front-desk-temps");
+  const char* groups[] = {"pm-front-desk", "pm-billing", "pm-nurses", "front-desk-temps",
+                          "pm-admins"};
+  for (int i = 0; i < people; ++i) {
+    const std::string uid = "user" + std::to_string(i);
+    b.Person(uid);
+    if (i % 7 != 0) b.Member(groups[i % 5], uid);  // every seventh is in no group
+    if (i % 3 == 0) b.Member(groups[(i + 1) % 5], uid);
+  }
+  b.Person("dup", "dup-1").Member("pm-billing", "dup");
+  b.Person("DUP", "dup-2").Member("pm-nurses", "DUP");
+  return b;
+}
+
 // A reconcile indexes the groups while the users are still being read: resolving against
 // that index gives what resolving the whole snapshot gives, on one thread and on two.
 TEST(ResolverTest, GroupsIndexedAheadResolveAsTheWholeSnapshotDoes) {
   for (int people : {40, 30000}) {
-    ClinicBuilder b;
-    b.Member("pm-front-desk", "group:front-desk-temps");
-    const char* groups[] = {"pm-front-desk", "pm-billing", "pm-nurses", "front-desk-temps"};
-    for (int i = 0; i < people; ++i) {
-      const std::string uid = "user" + std::to_string(i);
-      b.Person(uid);
-      if (i % 7 != 0) b.Member(groups[i % 4], uid);  // every seventh is in no group
-      if (i % 3 == 0) b.Member(groups[(i + 1) % 4], uid);
-    }
-    b.Person("dup", "dup-1").Member("pm-billing", "dup");
-    b.Person("DUP", "dup-2").Member("pm-nurses", "DUP");
+    SCOPED_TRACE(people);
+    ClinicBuilder b = ManyPeople(people);
     ResolveOptions options;
     const Catalog catalog = ClinicBuilder::ClinicCatalog();
     const DesiredState whole = Resolve(b.snapshot(), b.mapping(), catalog, options);
+    ASSERT_EQ(whole.conflicts.size(), 1u);
 
     DirectorySnapshot users_only = b.snapshot();
     std::vector<DirectoryGroup> groups_read = std::move(users_only.groups);
@@ -182,27 +222,61 @@ TEST(ResolverTest, GroupsIndexedAheadResolveAsTheWholeSnapshotDoes) {
     const DesiredState ahead =
         ResolveIndexedGroups(users_only, IndexGroups(std::move(groups_read), b.mapping(), options),
                              b.mapping(), catalog, options);
+    ExpectSameDesired(ahead, whole);
+  }
+}
 
-    ASSERT_EQ(ahead.entitled.size(), whole.entitled.size()) << people;
-    for (std::size_t i = 0; i < whole.entitled.size(); ++i) {
-      const Entitlement& w = whole.entitled[i];
-      const Entitlement& a = ahead.entitled[i];
-      EXPECT_EQ(a.user->dn, w.user->dn);
-      EXPECT_EQ(DesiredFields(a), DesiredFields(w)) << w.user->dn;
-      ASSERT_EQ(a.grants.size(), w.grants.size()) << w.user->dn;
-      for (std::size_t g = 0; g < w.grants.size(); ++g) {
-        EXPECT_EQ(a.grants[g].ToString(), w.grants[g].ToString()) << w.user->dn;
-      }
+// How a resolve along the read ends.
+enum class AlongEnd { kFinished, kGaveUp, kCatalogChanged, kUsersMoved };
+
+// A reconcile resolves each page of users as it comes in, and the rest after the read:
+// the same desired state as resolving the whole snapshot, whatever the pages, and also
+// when the users moved, the catalog changed or the work was given up on the way (the
+// resolve then starts over).
+TEST(ResolverTest, AResolveAlongTheReadEqualsTheWholeSnapshot) {
+  struct Case {
+    int people;
+    std::size_t page;  // users read between two Advance calls
+    std::size_t most;  // what each call may do
+    AlongEnd end;
+  };
+  const Case cases[] = {
+      {40, 1, 1, AlongEnd::kFinished},
+      {40, 7, 3, AlongEnd::kFinished},
+      {3000, 500, 2000, AlongEnd::kFinished},
+      {3000, 100, 30, AlongEnd::kFinished},
+      {30000, 500, 2000, AlongEnd::kFinished},
+      {3000, 500, 2000, AlongEnd::kGaveUp},
+      {3000, 500, 2000, AlongEnd::kCatalogChanged},
+      {3000, 500, 2000, AlongEnd::kUsersMoved},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::to_string(c.people) + " people, pages of " + std::to_string(c.page) +
+                 ", at most " + std::to_string(c.most) + ", end " +
+                 std::to_string(static_cast<int>(c.end)));
+    ClinicBuilder b = ManyPeople(c.people);
+    ResolveOptions options;
+    const Catalog read_catalog = ClinicBuilder::ClinicCatalog();
+    Catalog catalog = read_catalog;  // the write transaction's, equal unless changed
+    if (c.end == AlongEnd::kCatalogChanged) catalog.modules.insert("telehealth");
+    const DesiredState whole = Resolve(b.snapshot(), b.mapping(), catalog, options);
+
+    std::vector<DirectoryGroup> groups_read = b.snapshot().groups;
+    IndexedGroups indexed = IndexGroups(std::move(groups_read), b.mapping(), options);
+    ResolveAlongRead along(b.mapping(), options);
+    const std::vector<DirectoryUser>& all = b.snapshot().users;
+    DirectorySnapshot read;
+    read.users.reserve(all.size());
+    for (const DirectoryUser& user : all) {
+      read.users.push_back(user);
+      if (read.users.size() % c.page == 0) along.Advance(read.users, indexed, read_catalog, c.most);
     }
-    ASSERT_EQ(ahead.ineligible.size(), whole.ineligible.size());
-    for (std::size_t i = 0; i < whole.ineligible.size(); ++i) {
-      EXPECT_EQ(ahead.ineligible[i].user->dn, whole.ineligible[i].user->dn);
-      EXPECT_EQ(ahead.ineligible[i].reason, whole.ineligible[i].reason);
-    }
-    ASSERT_EQ(ahead.conflicts.size(), 1u);
-    EXPECT_EQ(ahead.conflicts[0].dns, whole.conflicts[0].dns);
-    EXPECT_EQ(ahead.untouchable_anchors, whole.untouchable_anchors);
-    EXPECT_EQ(ahead.warnings, whole.warnings);
+    EXPECT_GT(along.done(), 0u);
+    if (c.end == AlongEnd::kGaveUp) along.GiveUp();
+    if (c.end == AlongEnd::kUsersMoved) read.users = std::vector<DirectoryUser>(read.users);
+    const DesiredState got =
+        ResolveIndexedGroups(read, std::move(indexed), b.mapping(), catalog, options, &along);
+    ExpectSameDesired(got, whole);
   }
 }
 
