@@ -29,14 +29,25 @@ class DirectorySource {
   // may start while the users, most of the read, still come in. Called again (with a
   // fresh copy) if the read is retried.
   using GroupsHandoff = std::function<void(std::vector<DirectoryGroup> groups)>;
-  // ReadSnapshot, handing the groups to `take_groups` instead of returning them (the
-  // snapshot's groups are then empty). They are handed over only if the read gets that
-  // far; the read fails as ReadSnapshot does, and a failed read's groups mean nothing.
-  // This default hands them over after the whole read.
-  virtual Result<DirectorySnapshot> ReadSnapshotHandingOverGroups(
-      const GroupsHandoff& take_groups) {
+  // Called on the reading thread with the users read so far, which stay where they are
+  // (and are only appended to) until the next kMoving: kMore after each page's request
+  // has gone out, while the server reads that page; kMoving just before the list grows
+  // and its users move. Starts again from no users if the read is retried.
+  enum class UsersEvent { kMore, kMoving };
+  using UsersWatch = std::function<void(const std::vector<DirectoryUser>& users, UsersEvent event)>;
+  struct ReadHandoffs {
+    GroupsHandoff take_groups;
+    UsersWatch watch_users;  // may be empty
+  };
+  // ReadSnapshot, handing the groups to `handoffs.take_groups` instead of returning them
+  // (the snapshot's groups are then empty), and showing the users to
+  // `handoffs.watch_users` as they come. The groups are handed over only if the read gets
+  // that far; the read fails as ReadSnapshot does, and a failed read's groups and users
+  // mean nothing. This default hands the groups over after the whole read, and shows the
+  // users to nobody.
+  virtual Result<DirectorySnapshot> ReadSnapshotHandingOver(const ReadHandoffs& handoffs) {
     Result<DirectorySnapshot> snapshot = ReadSnapshot();
-    if (snapshot.ok()) take_groups(std::exchange(snapshot->groups, {}));
+    if (snapshot.ok()) handoffs.take_groups(std::exchange(snapshot->groups, {}));
     return snapshot;
   }
 };

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <future>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -12,6 +14,16 @@ namespace {
 // The database is read on a thread of its own while the directory is read; where no thread
 // can be started, the read runs when its result is asked for, after the directory's.
 constexpr std::launch kAlongside = std::launch::async | std::launch::deferred;
+
+// How many users a page's wait resolves at most: a page's worth and some, so that those
+// read before the groups and catalog were ready are caught up over the next pages without
+// holding up the read.
+constexpr std::size_t kResolvedPerPage = 2000;
+
+template <typename T>
+bool Ready(const std::future<T>& result) {
+  return result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
 
 }  // namespace
 
@@ -42,17 +54,47 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   // the database's commit version; they are kept only if the write transaction finds the
   // same version, that is, if nobody has committed anything since. Otherwise they are read
   // again under the lock. Either way the plan is made against what the lock holder sees.
+  // The catalog of that read is also handed over on its own, for the resolve to begin
+  // during the directory read.
+  std::promise<std::shared_ptr<const Catalog>> early_catalog_promise;
+  std::future<std::shared_ptr<const Catalog>> early_catalog = early_catalog_promise.get_future();
   std::future<Result<VersionedState>> early =
-      std::async(kAlongside, [this] { return database_.LoadVersionedState(); });
-  // The groups come first and are indexed on a thread of their own while the users, most
-  // of the read, come in.
-  std::future<IndexedGroups> indexed;
-  Result<DirectorySnapshot> snapshot = directory_.ReadSnapshotHandingOverGroups(
-      [this, &indexed](std::vector<DirectoryGroup> groups) {
-        indexed = std::async(kAlongside, [this, groups = std::move(groups)]() mutable {
-          return IndexGroups(std::move(groups), mapping_, ResolveOptionsOf(config_));
-        });
+      std::async(kAlongside, [this, &early_catalog_promise] {
+        Result<VersionedState> state = database_.LoadVersionedState();
+        early_catalog_promise.set_value(
+            state.ok() ? std::make_shared<const Catalog>(state->state.catalog) : nullptr);
+        return state;
       });
+  // The groups come first and are indexed on a thread of their own while the users, most
+  // of the read, come in; the users are resolved as each page of them is in, once both
+  // the groups and the catalog are ready.
+  std::future<IndexedGroups> indexed;
+  std::optional<IndexedGroups> groups;
+  std::shared_ptr<const Catalog> catalog_along;
+  std::optional<ResolveAlongRead> along;
+  DirectorySource::ReadHandoffs handoffs;
+  handoffs.take_groups = [this, &indexed, &groups, &along](std::vector<DirectoryGroup> read) {
+    along.reset();
+    groups.reset();
+    indexed = std::async(kAlongside, [this, read = std::move(read)]() mutable {
+      return IndexGroups(std::move(read), mapping_, ResolveOptionsOf(config_));
+    });
+  };
+  handoffs.watch_users = [&](const std::vector<DirectoryUser>& users,
+                             DirectorySource::UsersEvent event) {
+    if (event == DirectorySource::UsersEvent::kMoving) {
+      if (along) along->GiveUp();
+      return;
+    }
+    if (!groups && indexed.valid() && Ready(indexed)) groups.emplace(indexed.get());
+    if (!catalog_along && early_catalog.valid() && Ready(early_catalog)) {
+      catalog_along = early_catalog.get();
+    }
+    if (!groups || !catalog_along) return;
+    if (!along) along.emplace(mapping_, ResolveOptionsOf(config_));
+    along->Advance(users, *groups, *catalog_along, kResolvedPerPage);
+  };
+  Result<DirectorySnapshot> snapshot = directory_.ReadSnapshotHandingOver(handoffs);
   Result<VersionedState> early_state = early.get();
   if (!snapshot.ok()) return snapshot.status();
 
@@ -71,10 +113,11 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   // reconcile's peak memory). Both reads are inside the transaction: one catalog.
   Result<Catalog> catalog = current ? current->catalog : (*txn)->LoadCatalog();
   if (!catalog.ok()) return catalog.status();
+  if (!groups && indexed.valid()) groups.emplace(indexed.get());
   Result<Assessment> assessment =
-      indexed.valid()
-          ? ResolveAgainst(config_, mapping_, std::move(snapshot).value(), indexed.get(), *catalog)
-          : ResolveAgainst(config_, mapping_, std::move(snapshot).value(), *catalog);
+      groups ? ResolveAgainst(config_, mapping_, std::move(snapshot).value(), std::move(*groups),
+                              *catalog, along ? &*along : nullptr)
+             : ResolveAgainst(config_, mapping_, std::move(snapshot).value(), *catalog);
   if (!assessment.ok()) return assessment.status();
   if (!current) {
     Result<CurrentState> loaded = (*txn)->LoadCurrentState();

@@ -30,21 +30,20 @@ Status LdapDirectory::Connect() {
 
 Result<DirectorySnapshot> LdapDirectory::ReadSnapshot() { return Read(nullptr); }
 
-Result<DirectorySnapshot> LdapDirectory::ReadSnapshotHandingOverGroups(
-    const GroupsHandoff& take_groups) {
-  return Read(&take_groups);
+Result<DirectorySnapshot> LdapDirectory::ReadSnapshotHandingOver(const ReadHandoffs& handoffs) {
+  return Read(&handoffs);
 }
 
-Result<DirectorySnapshot> LdapDirectory::Read(const GroupsHandoff* take_groups) {
+Result<DirectorySnapshot> LdapDirectory::Read(const ReadHandoffs* handoffs) {
   const bool reusing = connection_ != nullptr && !connection_->broken();
   PMB_RETURN_IF_ERROR(Connect());
-  Result<DirectorySnapshot> snapshot = ReadOnce(take_groups);
+  Result<DirectorySnapshot> snapshot = ReadOnce(handoffs);
   if (!snapshot.ok() && reusing && connection_->broken()) {
     // The server dropped a connection that sat idle since the last read (a restart, an
     // idle timeout): one fresh connection decides. A read is all or nothing, so retrying
     // cannot mix two half reads.
     PMB_RETURN_IF_ERROR(Connect());
-    snapshot = ReadOnce(take_groups);
+    snapshot = ReadOnce(handoffs);
   }
   if (!snapshot.ok() && connection_->broken()) connection_.reset();
   return snapshot;
@@ -55,14 +54,16 @@ std::size_t LdapDirectory::UsersToReserve(const std::vector<DirectoryGroup>& gro
   return std::min(MemberValues(groups), kMostUsersReservedFromGroups);
 }
 
-Result<DirectorySnapshot> LdapDirectory::ReadOnce(const GroupsHandoff* take_groups) {
+Result<DirectorySnapshot> LdapDirectory::ReadOnce(const ReadHandoffs* handoffs) {
   DirectorySnapshot snapshot;
   snapshot.groups.reserve(last_group_count_);
   PMB_RETURN_IF_ERROR(ReadGroups(*connection_, config_, &snapshot));
   const std::size_t groups = snapshot.groups.size();
   snapshot.users.reserve(UsersToReserve(snapshot.groups));
-  if (take_groups != nullptr) (*take_groups)(std::exchange(snapshot.groups, {}));
-  PMB_RETURN_IF_ERROR(ReadUsers(*connection_, config_, clock_.Now(), &snapshot));
+  if (handoffs != nullptr) handoffs->take_groups(std::exchange(snapshot.groups, {}));
+  const UsersWatch* watch =
+      handoffs != nullptr && handoffs->watch_users ? &handoffs->watch_users : nullptr;
+  PMB_RETURN_IF_ERROR(ReadUsers(*connection_, config_, clock_.Now(), &snapshot, watch));
   last_user_count_ = snapshot.users.size();
   last_group_count_ = groups;
   return snapshot;

@@ -24,14 +24,14 @@ class LdapDirectory final : public DirectorySource {
 
   Status Connect() override;
   Result<DirectorySnapshot> ReadSnapshot() override;
-  // The groups are read first (about a tenth of the read), then handed over.
-  Result<DirectorySnapshot> ReadSnapshotHandingOverGroups(
-      const GroupsHandoff& take_groups) override;
+  // The groups are read first (about a tenth of the read), then handed over; the users are
+  // shown as each page of them is in.
+  Result<DirectorySnapshot> ReadSnapshotHandingOver(const ReadHandoffs& handoffs) override;
 
  private:
-  // `take_groups`: as ReadSnapshotHandingOverGroups; null keeps the groups in the snapshot.
-  Result<DirectorySnapshot> Read(const GroupsHandoff* take_groups);
-  Result<DirectorySnapshot> ReadOnce(const GroupsHandoff* take_groups);
+  // `handoffs`: as ReadSnapshotHandingOver; null keeps the groups in the snapshot.
+  Result<DirectorySnapshot> Read(const ReadHandoffs* handoffs);
+  Result<DirectorySnapshot> ReadOnce(const ReadHandoffs* handoffs);
   // Room for the users of a read: as many as the last one found or, on a first read, one
   // for each member value of `groups` (most people are in a group, and most members are
   // people). Room never used is address space, never touched; growing a list of 100k

@@ -97,6 +97,7 @@ Status PagedSearch(LdapConnection& connection, const SearchRequest& request,
     operation.attributes = attributes.get();
     operation.controls = send_controls ? server_controls.data() : nullptr;
     operation.references = ContinuationReferences::kRefuse;
+    if (request.on_page_sent) operation.sent = &request.on_page_sent;
     Result<SearchResult> result = RunSearchOperation(connection, operation, on_entry);
     if (!result.ok()) return result.status();
     if (result->code() == LDAP_REFERRAL || result->code() == LDAP_PARTIAL_RESULTS) {

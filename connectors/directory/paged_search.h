@@ -24,6 +24,9 @@ struct SearchRequest {
   // Domain Scope), sent with every page and marked critical: a server that ignores one
   // must refuse rather than answer a different question.
   std::vector<std::string> controls;
+  // Called after each page's request has gone out, while the server reads that page:
+  // the entries of every page before it have all been handed over.
+  std::function<void()> on_page_sent;
 
   // "base ou=people,dc=x (subtree, filter (uid=*))" for messages.
   std::string Describe() const;

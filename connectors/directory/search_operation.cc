@@ -94,6 +94,7 @@ Result<SearchResult> RunSearchOperation(LdapConnection& connection,
                       0, operation.controls, nullptr, &timeout, LDAP_NO_LIMIT, &msgid);
   if (rc != LDAP_SUCCESS) return connection.Failure(rc, "cannot send the " + what);
   PendingSearch pending(ld, msgid);
+  if (operation.sent != nullptr) (*operation.sent)();
 
   for (;;) {
     LDAPMessage* raw = nullptr;

@@ -45,6 +45,8 @@ struct SearchOperation {
   char** attributes = nullptr;       // AttributeNames::get()
   LDAPControl** controls = nullptr;  // null-terminated server controls, or nullptr
   ContinuationReferences references = ContinuationReferences::kRefuse;
+  // Called once the request has gone out, before its answer is waited for; or nullptr.
+  const std::function<void()>* sent = nullptr;
 };
 
 // The final message of a search, decoded. Owns what libldap allocated for it.

@@ -5,7 +5,8 @@
 namespace pmbridge {
 
 Status ReadUsers(LdapConnection& connection, const DirectoryConfig& config,
-                 std::chrono::system_clock::time_point now, DirectorySnapshot* snapshot) {
+                 std::chrono::system_clock::time_point now, DirectorySnapshot* snapshot,
+                 const DirectorySource::UsersWatch* watch) {
   if (config.users.attributes.anchor.empty()) {
     return Status::InvalidInput("no anchor attribute is configured");
   }
@@ -16,11 +17,17 @@ Status ReadUsers(LdapConnection& connection, const DirectoryConfig& config,
   request.attributes = UserAttributesToRequest(config);
   request.page_size = config.page_size;
   request.controls = SubtreeSearchControls(config);
+  using UsersEvent = DirectorySource::UsersEvent;
+  if (watch != nullptr) {
+    request.on_page_sent = [watch, snapshot] { (*watch)(snapshot->users, UsersEvent::kMore); };
+  }
 
   return PagedSearch(connection, request, [&](LdapEntry& entry) -> Status {
     Result<DirectoryUser> user = ParseUserEntry(entry, config, now, &snapshot->warnings);
     if (!user.ok()) return user.status();
-    snapshot->users.push_back(std::move(user).value());
+    std::vector<DirectoryUser>& users = snapshot->users;
+    if (watch != nullptr && users.size() == users.capacity()) (*watch)(users, UsersEvent::kMoving);
+    users.push_back(std::move(user).value());
     return Status::Ok();
   });
 }

@@ -135,9 +135,11 @@ TEST_F(LdapSnapshotTest, GroupsAreHandedOverBeforeTheUsersAreRead) {
 
   std::vector<std::vector<DirectoryGroup>> handed;
   Result<DirectorySnapshot> snapshot =
-      (*directory)->ReadSnapshotHandingOverGroups([&handed](std::vector<DirectoryGroup> groups) {
-        handed.push_back(std::move(groups));
-      });
+      (*directory)
+          ->ReadSnapshotHandingOver({[&handed](std::vector<DirectoryGroup> groups) {
+                                       handed.push_back(std::move(groups));
+                                     },
+                                     {}});
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   EXPECT_EQ(snapshot->users.size(), 8u);
   EXPECT_TRUE(snapshot->groups.empty());
@@ -151,6 +153,46 @@ TEST_F(LdapSnapshotTest, GroupsAreHandedOverBeforeTheUsersAreRead) {
   }
 }
 
+// A reconcile resolves the users as each page of them is in: it is shown the users read
+// so far after each page's request has gone out, and told before they move.
+TEST_F(LdapSnapshotTest, UsersAreShownAfterEachPageAndBeforeTheyMove) {
+  DirectoryConfig config = Config();
+  config.page_size = 3;
+  Result<std::unique_ptr<DirectorySource>> directory = OpenDirectory(config, kServicePassword);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  for (int read = 0; read < 2; ++read) {
+    SCOPED_TRACE("read " + std::to_string(read + 1));
+    std::vector<std::size_t> shown;  // the users' count at each kMore
+    int moves = 0;
+    const DirectoryUser* at = nullptr;
+    DirectorySource::ReadHandoffs handoffs;
+    handoffs.take_groups = [](std::vector<DirectoryGroup>) {};
+    handoffs.watch_users = [&](const std::vector<DirectoryUser>& users,
+                               DirectorySource::UsersEvent event) {
+      if (event == DirectorySource::UsersEvent::kMoving) {
+        ++moves;
+        at = nullptr;
+        return;
+      }
+      // Between two kMoving, the users shown stay where they were.
+      if (at != nullptr && !users.empty()) {
+        EXPECT_EQ(users.data(), at);
+      }
+      if (!users.empty()) at = users.data();
+      shown.push_back(users.size());
+    };
+    Result<DirectorySnapshot> snapshot = (*directory)->ReadSnapshotHandingOver(handoffs);
+    ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+    ASSERT_EQ(snapshot->users.size(), 8u);
+    // Pages of 3: shown before the first page, after the first and the second.
+    EXPECT_EQ(shown, (std::vector<std::size_t>{0, 3, 6}));
+    // A later read reserves room for as many users as the last: nothing moves.
+    if (read == 1) {
+      EXPECT_EQ(moves, 0);
+    }
+  }
+}
+
 // The groups come first: a users read that fails after them still fails the whole read.
 TEST_F(LdapSnapshotTest, AUsersReadFailingAfterTheGroupsHandedOverFailsTheRead) {
   DirectoryConfig config = Config();
@@ -159,9 +201,8 @@ TEST_F(LdapSnapshotTest, AUsersReadFailingAfterTheGroupsHandedOverFailsTheRead) 
   ASSERT_TRUE(directory.ok()) << directory.status().ToString();
   int handed = 0;
   Result<DirectorySnapshot> snapshot =
-      (*directory)->ReadSnapshotHandingOverGroups([&handed](std::vector<DirectoryGroup>) {
-        ++handed;
-      });
+      (*directory)
+          ->ReadSnapshotHandingOver({[&handed](std::vector<DirectoryGroup>) { ++handed; }, {}});
   ASSERT_FALSE(snapshot.ok());
   EXPECT_EQ(snapshot.status().code(), ErrorCode::kDirectory);
   EXPECT_NE(snapshot.status().message().find("No such object"), std::string::npos)

@@ -55,6 +55,7 @@ std::string BridgeScenario::DirectorySection() {
   line("  bind_dn: " + std::string(kServiceBindDn));
   line("  bind_password_file: ldap.secret");
   line("  timeout: 5s");
+  if (!page_size_.empty()) line("  page_size: " + page_size_);
   line("  users:");
   line("    base_dn: ou=people,dc=clinic,dc=example");
   if (!users_filter_.empty()) line("    filter: \"" + users_filter_ + "\"");

@@ -65,6 +65,7 @@ class BridgeScenario : public ::testing::TestWithParam<Backend> {
   std::string db_connect_;  // SOCI key=value form
   std::string max_disables_ = "25";
   std::string users_filter_;    // empty: the flavour default
+  std::string page_size_;       // empty: the default
   std::string daemon_section_;  // appended to bridge.yaml as is ("daemon:\n  ...")
 };
 

@@ -206,6 +206,30 @@ TEST_P(ReconcileTest, TwoDirectoryEntriesWithOneLoginAreAConflict) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM pm_users WHERE login_id = 'bob'"), 1);
 }
 
+// A reconcile resolves each page of people while the directory reads the next. In pages
+// of two, nearly everyone is resolved that way, and the plan is the one of a single page:
+// the same creates, the same conflict, the same departure.
+TEST_P(ReconcileTest, PagesOfTwoPeopleReconcileAsOnePageDoes) {
+  InitialReconcile();
+  AddPerson("bob", "cn=Bob Other");
+  Ldif(
+      "dn: cn=pm-billing,ou=groups,dc=clinic,dc=example\nchangetype: modify\nadd: member\n"
+      "member: cn=Bob Other,ou=people,dc=clinic,dc=example\n");
+  RemoveMember("pm-billing", "carol");
+  AddPerson("gina");
+  AddMember("pm-billing", "gina");
+  const ProcessResult one_page = Expect(0, {"reconcile", "--dry-run"});
+  EXPECT_NE(one_page.out.find("Conflict on login bob"), std::string::npos) << one_page.out;
+  EXPECT_NE(one_page.out.find("create gina"), std::string::npos) << one_page.out;
+  page_size_ = "2";
+  WriteConfig();
+  EXPECT_EQ(Expect(0, {"reconcile", "--dry-run"}).out, one_page.out);
+  Expect(0, {"reconcile"});
+  EXPECT_TRUE(Account("gina").has_value());
+  const ProcessResult after = Expect(0, {"reconcile", "--dry-run"});
+  EXPECT_EQ(after.out.find("create gina"), std::string::npos) << after.out;
+}
+
 TEST_P(ReconcileTest, UnmanagedPmAccountWithTheSameLoginIsAConflict) {
   Sql("INSERT INTO pm_users (login_id, last_name, first_name, active, super_user, "
       "access_security, all_providers, auth_source, created_at, updated_at) VALUES ('grace', "
