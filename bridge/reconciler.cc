@@ -118,6 +118,7 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
       groups ? ResolveAgainst(config_, mapping_, std::move(snapshot).value(), std::move(*groups),
                               *catalog, along ? &*along : nullptr)
              : ResolveAgainst(config_, mapping_, std::move(snapshot).value(), *catalog);
+  along.reset();  // its lists of the users, some 6 MB at 100k, are not needed any more
   if (!assessment.ok()) return assessment.status();
   if (!current) {
     Result<CurrentState> loaded = (*txn)->LoadCurrentState();
