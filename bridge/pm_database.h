@@ -91,8 +91,10 @@ class PmDatabase {
   // The same read, with its commit version: a reconcile reads the accounts this way, on a
   // thread of its own while it reads the directory, and keeps them if its write
   // transaction finds the same version. A read may run on any thread, as long as nothing
-  // else uses this object meanwhile.
-  virtual Result<VersionedState> LoadVersionedState() = 0;
+  // else uses this object meanwhile. `on_catalog`, when not empty, is called with the
+  // read's catalog as soon as it is in, before the accounts (on the reading thread).
+  using CatalogHandoff = std::function<void(const Catalog& catalog)>;
+  virtual Result<VersionedState> LoadVersionedState(const CatalogHandoff& on_catalog) = 0;
   virtual Result<std::optional<std::string>> GetState(const std::string& name) = 0;
   // Begins a write transaction and takes the write lock (SQLite BEGIN IMMEDIATE,
   // PostgreSQL advisory lock), so two reconciles never interleave.

@@ -54,15 +54,19 @@ Result<ReconcileOutcome> Reconciler::Reconcile(const ReconcileRequest& request) 
   // the database's commit version; they are kept only if the write transaction finds the
   // same version, that is, if nobody has committed anything since. Otherwise they are read
   // again under the lock. Either way the plan is made against what the lock holder sees.
-  // The catalog of that read is also handed over on its own, for the resolve to begin
-  // during the directory read.
+  // The catalog of that read is also handed over as soon as it is in, before the
+  // accounts, for the resolve to begin during the directory read.
   std::promise<std::shared_ptr<const Catalog>> early_catalog_promise;
   std::future<std::shared_ptr<const Catalog>> early_catalog = early_catalog_promise.get_future();
   std::future<Result<VersionedState>> early =
       std::async(kAlongside, [this, &early_catalog_promise] {
-        Result<VersionedState> state = database_.LoadVersionedState();
-        early_catalog_promise.set_value(
-            state.ok() ? std::make_shared<const Catalog>(state->state.catalog) : nullptr);
+        bool handed = false;
+        Result<VersionedState> state =
+            database_.LoadVersionedState([&early_catalog_promise, &handed](const Catalog& c) {
+              early_catalog_promise.set_value(std::make_shared<const Catalog>(c));
+              handed = true;
+            });
+        if (!handed) early_catalog_promise.set_value(nullptr);
         return state;
       });
   // The groups come first and are indexed on a thread of their own while the users, most

@@ -166,17 +166,17 @@ Result<bool> SociPmDatabase::IsInitialized() {
 }
 
 Result<CurrentState> SociPmDatabase::LoadCurrentState() {
-  Result<VersionedState> versioned = LoadVersionedState();
+  Result<VersionedState> versioned = LoadVersionedState({});
   if (!versioned.ok()) return versioned.status();
   return std::move(versioned->state);
 }
 
-Result<VersionedState> SociPmDatabase::LoadVersionedState() {
+Result<VersionedState> SociPmDatabase::LoadVersionedState(const CatalogHandoff& on_catalog) {
   VersionedState versioned;
   Status status = InSnapshot("reading the PM database", [&] {
     // First, so that it stands for the snapshot the reads below see.
     versioned.version = CommitVersion();
-    versioned.state = ReadCurrentState(*session_, backend_);
+    versioned.state = ReadCurrentState(*session_, backend_, on_catalog);
   });
   if (!status.ok()) {
     Result<bool> initialized = IsInitialized();

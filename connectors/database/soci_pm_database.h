@@ -28,7 +28,7 @@ class SociPmDatabase final : public PmDatabase {
   Status Initialize() override;
   Result<bool> IsInitialized() override;
   Result<CurrentState> LoadCurrentState() override;
-  Result<VersionedState> LoadVersionedState() override;
+  Result<VersionedState> LoadVersionedState(const CatalogHandoff& on_catalog) override;
   Result<std::optional<std::string>> GetState(const std::string& name) override;
   Result<std::unique_ptr<PmWriteTransaction>> BeginWrite() override;
   Result<AuditChainCheck> VerifyAuditChain() override;

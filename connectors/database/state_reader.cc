@@ -218,10 +218,12 @@ Catalog ReadCatalog(soci::session& sql, SqlBackend backend) {
   return catalog;
 }
 
-CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend) {
+CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend,
+                              const std::function<void(const Catalog&)>& on_catalog) {
   const SqliteFileMap mapped(sql, backend);
   CurrentState state;
   state.catalog = ReadCatalog(sql, backend);
+  if (on_catalog) on_catalog(state.catalog);
   state.accounts.reserve(AccountsToReserve(sql, backend));
   AppendAccounts(*OpenTableCursor(sql, backend, kAccountQuery), state.accounts);
   SortByUserId(state.accounts);

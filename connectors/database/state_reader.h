@@ -3,6 +3,7 @@
 // load in well under a second — or the part a few people touch, by index lookups only.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,10 @@ Catalog ReadCatalog(soci::session& sql, SqlBackend backend);
 // pm_user_rights: can_view -> kView, can_edit -> kEdit, can_delete -> kDelete; providers
 // All() when all_providers = 1, else Selected(codes of pm_user_providers)), and every
 // pmbridge_links row ordered by user_id. NULL text reads as "". Run it inside a
-// transaction for a consistent view. Throws on database errors.
-CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend);
+// transaction for a consistent view. Throws on database errors. `on_catalog`, when not
+// empty, is called with the catalog as soon as it is read, before the accounts.
+CurrentState ReadCurrentState(soci::session& sql, SqlBackend backend,
+                              const std::function<void(const Catalog&)>& on_catalog = {});
 
 // ReadCurrentState restricted to some people: the whole catalog; the pmbridge_links rows
 // whose anchor is in `anchors` and their accounts; every account whose login, folded as

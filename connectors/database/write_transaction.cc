@@ -49,7 +49,9 @@ Result<T> SociWriteTransaction::ReadStep(std::string_view what, Read read) {
 }
 
 Result<CurrentState> SociWriteTransaction::LoadCurrentState() {
-  return ReadStep<CurrentState>("reading the PM database", ReadCurrentState);
+  return ReadStep<CurrentState>(
+      "reading the PM database",
+      [](soci::session& sql, SqlBackend backend) { return ReadCurrentState(sql, backend); });
 }
 
 Result<CurrentState> SociWriteTransaction::LoadPeople(

@@ -15,7 +15,7 @@ namespace {
 using CommitVersionTest = DatabaseTest;
 
 VersionedState ReadVersioned(PmDatabase& db) {
-  Result<VersionedState> read = db.LoadVersionedState();
+  Result<VersionedState> read = db.LoadVersionedState({});
   EXPECT_TRUE(read.ok()) << read.status().ToString();
   return read.ok() ? std::move(read).value() : VersionedState();
 }
@@ -27,6 +27,24 @@ std::string VersionInsideAWriteTransaction(PmDatabase& db) {
   Result<std::string> version = (*txn)->CommitVersion();
   EXPECT_TRUE(version.ok()) << version.status().ToString();
   return version.ok() ? *version : "";
+}
+
+// A reconcile begins resolving with the early read's catalog before its accounts are in:
+// it is handed over once, and is the catalog the read returns.
+TEST_P(CommitVersionTest, TheCatalogIsHandedOverBeforeTheAccounts) {
+  InitializeClinic();
+  ApplyAndCommit(PlanOf({CreateChange(Bob(), "anchor-bob", "uid=bob,ou=people")}), Context());
+  int handed = 0;
+  Catalog catalog;
+  Result<VersionedState> read = db_->LoadVersionedState([&](const Catalog& c) {
+    ++handed;
+    catalog = c;
+  });
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(handed, 1);
+  EXPECT_FALSE(catalog.modules.empty());
+  EXPECT_EQ(catalog, read->state.catalog);
+  EXPECT_EQ(read->state.accounts.size(), 1u);
 }
 
 TEST_P(CommitVersionTest, UnchangedWhenNothingWasCommitted) {
