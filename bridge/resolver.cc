@@ -426,7 +426,7 @@ struct ResolveAlongRead::Work {
   // Pass 1 and the entitlements for up to `most` more of `all`, which are where they were.
   void Advance(const std::vector<DirectoryUser>& all, IndexedGroups& indexed, std::size_t most) {
     const std::size_t begin = users.size();
-    const std::size_t end = std::min(all.size(), begin + std::min(most, all.size() - begin));
+    const std::size_t end = begin + std::min(most, all.size() - begin);
     if (end == begin) return;
     for (std::size_t i = begin; i < end; ++i) users.push_back(&all[i]);
     groups_of.resize(end);
